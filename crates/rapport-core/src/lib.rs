@@ -1,0 +1,26 @@
+//! Rapport's domain: types that can only hold valid values, and the rules between them.
+//!
+//! Nothing in this crate performs IO, awaits, touches SQL or HTTP, or reads the clock: the
+//! current time is always a parameter. That keeps every rule testable with tables and
+//! proptest, and lets REST, UI, CLI and worker share one definition of "valid".
+
+pub mod audit;
+pub mod email;
+pub mod id;
+pub mod locale;
+pub mod password;
+pub mod policy;
+pub mod rate_limit;
+pub mod role;
+pub mod secret;
+pub mod session;
+pub mod team_tree;
+pub mod text;
+pub mod time;
+pub mod validation;
+
+pub use email::EmailAddress;
+pub use id::{AuditId, EventId, Id, SessionId, TeamId, TokenId, UserId, WorkspaceId};
+pub use role::Role;
+pub use time::Timestamp;
+pub use validation::{ErrorCode, FieldError};

@@ -1,0 +1,12 @@
+//! Store tests: each runs on a real SQLite file and, with RAPPORT_TEST_PG_URL, on a real
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! PostgreSQL database.
+
+mod audit_outbox;
+mod credentials;
+mod migrations;
+mod settings;
+mod support;
+mod teams;
+mod throttle;
+mod users;
