@@ -1,0 +1,31 @@
+//! Periodic clean-up. These sweeps cross workspaces on purpose: they delete only rows that
+//! no longer mean anything (expired sessions, limiter state in the past).
+
+use rapport_store::{sessions, throttle};
+
+use crate::App;
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SweepReport {
+    pub sessions: u64,
+    pub throttle_buckets: u64,
+}
+
+pub async fn sweep(app: &App) -> AppResult<SweepReport> {
+    let now = app.now();
+    let t = app.settings.sessions;
+    let mut tx = app.db.write().await?;
+    let sessions = sessions::sweep_expired(
+        &mut tx,
+        now.saturating_sub(t.idle),
+        now.saturating_sub(t.absolute),
+    )
+    .await?;
+    let throttle_buckets = throttle::sweep(&mut tx, now).await?;
+    tx.commit().await?;
+    Ok(SweepReport {
+        sessions,
+        throttle_buckets,
+    })
+}

@@ -1,0 +1,9 @@
+//! Use-case tests on real databases (SQLite file, and PostgreSQL with RAPPORT_TEST_PG_URL).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod support;
+mod teams;
+mod tokens;
+mod users;
+mod workspaces;
