@@ -71,7 +71,7 @@ pub async fn login(app: &App, input: &LoginInput, meta: &RequestMeta) -> AppResu
         None => (None, None),
     };
     let password_ok = app.hasher.verify(&input.password, hash).await?;
-    let user = match user {
+    let mut user = match user {
         Some(u) if password_ok && u.enabled => u,
         other => {
             let reason = match &other {
@@ -118,6 +118,7 @@ pub async fn login(app: &App, input: &LoginInput, meta: &RequestMeta) -> AppResu
     };
     sessions::insert(&mut w.tx, ws, &new).await?;
     users::record_login(&mut w.tx, ws, user.id, w.now).await?;
+    user.last_login_at = Some(w.now);
     w.audit(
         AuditAction::Login,
         "user",

@@ -19,6 +19,15 @@ pub mod users;
 pub mod workspaces;
 mod write;
 
+/// The records use cases return, re-exported so that callers need not depend on the store.
+pub mod records {
+    pub use rapport_store::audit::{Entry as AuditEntry, Filter as AuditFilter};
+    pub use rapport_store::teams::Team;
+    pub use rapport_store::tokens::ApiToken;
+    pub use rapport_store::users::User;
+    pub use rapport_store::workspaces::Workspace;
+}
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -12,6 +12,14 @@ pub struct SweepReport {
     pub throttle_buckets: u64,
 }
 
+/// Whether the database answers and has exactly this binary's schema; the reason if not.
+pub async fn readiness(app: &App) -> Result<(), String> {
+    app.db.ping().await.map_err(|e| e.to_string())?;
+    rapport_store::migrate::ensure_current(&app.db)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 pub async fn sweep(app: &App) -> AppResult<SweepReport> {
     let now = app.now();
     let t = app.settings.sessions;

@@ -1,0 +1,12 @@
+//! HTTP tests: the real router in process, on real databases (SQLite file, and PostgreSQL
+//! with RAPPORT_TEST_PG_URL).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bad_input;
+mod cross_workspace;
+mod headers;
+mod openapi;
+mod routes;
+mod session;
+mod support;
+mod users_teams_tokens;

@@ -1,0 +1,240 @@
+//! Command-line interface. Every setting is a flag with a `RAPPORT_*` environment variable
+//! and a default; none is required.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rapport",
+    version,
+    about = "Rapport, an open-source CRM",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// sqlite://path/to/file.db or postgres://user@host/db
+    #[arg(
+        long,
+        global = true,
+        env = "RAPPORT_DATABASE_URL",
+        default_value = "sqlite://rapport-data/rapport.db"
+    )]
+    pub database_url: String,
+    /// Start even when the database settings could lose acknowledged writes.
+    #[arg(long, global = true, env = "RAPPORT_ALLOW_UNSAFE_DB")]
+    pub allow_unsafe_db: bool,
+    /// Database connections (PostgreSQL pool size; SQLite readers).
+    #[arg(long, global = true, env = "RAPPORT_DB_POOL_SIZE", default_value_t = 8)]
+    pub db_pool_size: u32,
+    /// How long a request waits for a database connection, in seconds.
+    #[arg(
+        long,
+        global = true,
+        env = "RAPPORT_DB_ACQUIRE_TIMEOUT",
+        default_value_t = 5
+    )]
+    pub db_acquire_timeout: u64,
+    #[arg(long, global = true, env = "RAPPORT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// A tracing filter such as `info` or `rapport=debug,sqlx=warn`.
+    #[arg(long, global = true, env = "RAPPORT_LOG", default_value = "info")]
+    pub log: String,
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web UI and the API.
+    Serve(ServeArgs),
+    /// Apply database migrations, or check whether any are pending.
+    Migrate {
+        /// Only report; exit with 1 when migrations are pending or the schema is not usable.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Create and list workspaces.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Add, list and change users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Create, list and revoke API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Print the OpenAPI document of the REST API.
+    Openapi,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "RAPPORT_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Serve Prometheus metrics on this separate address (open to whoever reaches it).
+    /// Without it, /metrics on the main address answers admin tokens only.
+    #[arg(long, env = "RAPPORT_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+    /// Create the demo workspace on an empty database, or reuse it.
+    #[arg(long)]
+    pub demo: bool,
+    /// Browser origins allowed to call the API (repeat or separate with commas).
+    #[arg(long, env = "RAPPORT_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origin: Vec<String>,
+    #[arg(long, env = "RAPPORT_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Served over TLS (directly or by a proxy): Secure, __Host- cookies and HSTS.
+    #[arg(long, env = "RAPPORT_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Trust X-Forwarded-For for the client address (only behind your own proxy).
+    #[arg(long, env = "RAPPORT_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Refuse to start when migrations are pending instead of applying them.
+    #[arg(long, env = "RAPPORT_NO_AUTO_MIGRATE")]
+    pub no_auto_migrate: bool,
+    /// Sign out sessions unused for this many minutes.
+    #[arg(long, env = "RAPPORT_SESSION_IDLE_MINUTES", default_value_t = 120)]
+    pub session_idle_minutes: u64,
+    /// Sign out every session this many hours after sign-in.
+    #[arg(long, env = "RAPPORT_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkspaceArg {
+    /// The workspace slug; may be left out when there is only one.
+    #[arg(long, short = 'w', env = "RAPPORT_WORKSPACE")]
+    pub workspace: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace and its first admin (password read from stdin).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_name: Option<String>,
+        /// Derived from the name when left out.
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user (password read from stdin, or generated with --generate-password).
+    Add {
+        #[command(flatten)]
+        ws: WorkspaceArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value = "rep")]
+        role: String,
+        /// Generate a strong password and print it once, instead of reading one.
+        #[arg(long)]
+        generate_password: bool,
+    },
+    List {
+        #[command(flatten)]
+        ws: WorkspaceArg,
+    },
+    /// Let a disabled user sign in again.
+    Enable {
+        #[command(flatten)]
+        ws: WorkspaceArg,
+        #[arg(long)]
+        email: String,
+    },
+    /// Stop a user from signing in; ends their sessions and revokes their tokens.
+    Disable {
+        #[command(flatten)]
+        ws: WorkspaceArg,
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a user's password (read from stdin); ends their sessions and tokens.
+    SetPassword {
+        #[command(flatten)]
+        ws: WorkspaceArg,
+        #[arg(long)]
+        email: String,
+    },
+    SetRole {
+        #[command(flatten)]
+        ws: WorkspaceArg,
+        #[arg(long)]
+        email: String,
+        /// admin, manager, rep or read_only
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make an API token for a user and print it (once).
+    Create {
+        #[command(flatten)]
+        ws: WorkspaceArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// read or read_write
+        #[arg(long, default_value = "read_write")]
+        scope: String,
+        /// The token stops working after this many days; never when left out.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// List a user's tokens (metadata only).
+    List {
+        #[command(flatten)]
+        ws: WorkspaceArg,
+        #[arg(long)]
+        email: String,
+    },
+    Revoke {
+        #[command(flatten)]
+        ws: WorkspaceArg,
+        /// The token's id (from `token list`).
+        #[arg(long)]
+        id: String,
+    },
+}
+
+/// Where the default SQLite file lives; used in messages.
+pub fn describe_database(url: &str) -> String {
+    match url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        Some(path) => format!(
+            "SQLite file {}",
+            PathBuf::from(path.split('?').next().unwrap_or(path)).display()
+        ),
+        None => "PostgreSQL".to_owned(),
+    }
+}

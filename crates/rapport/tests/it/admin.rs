@@ -1,0 +1,238 @@
+use serde_json::Value;
+
+use crate::support::Cli;
+
+const PASSWORD: &str = "a calm river at dawn\n";
+const CREATE: [&str; 4] = ["workspace", "create", "--name", "Acme"];
+
+fn create_with(email: &str) -> Vec<&str> {
+    let mut args = CREATE.to_vec();
+    args.extend(["--admin-email", email]);
+    args
+}
+
+#[test]
+fn a_workspace_is_created_with_its_admin_from_stdin_and_listed() {
+    let cli = Cli::new();
+    let out = cli.workspace("Kowalski & Syn", "boss@kowalski.example");
+    assert!(out.contains("kowalski-syn"), "{out}");
+    let listed: Value =
+        serde_json::from_str(&cli.ok(&["workspace", "list", "--json"], "")).unwrap();
+    assert_eq!(listed[0]["slug"], "kowalski-syn");
+    let users = cli.ok(&["user", "list"], "");
+    assert!(
+        users.contains("boss@kowalski.example") && users.contains("admin"),
+        "{users}"
+    );
+}
+
+#[test]
+fn weak_passwords_and_bad_addresses_are_refused_with_the_reason() {
+    let cli = Cli::new();
+    cli.fails(
+        &create_with("boss@acme.example"),
+        "password123\n",
+        "too common",
+    );
+    cli.fails(&create_with("not-an-email"), PASSWORD, "admin_email");
+    cli.fails(
+        &create_with("boss@acme.example"),
+        "",
+        "no password on stdin",
+    );
+    assert_eq!(
+        cli.ok(&["workspace", "list", "--json"], "").trim(),
+        "[]",
+        "nothing was stored"
+    );
+}
+
+#[test]
+fn users_are_added_disabled_enabled_and_their_role_and_password_changed() {
+    let cli = Cli::new();
+    cli.workspace("Acme", "boss@acme.example");
+    let added = cli.ok(
+        &[
+            "user",
+            "add",
+            "--email",
+            "rep@acme.example",
+            "--name",
+            "Anna",
+            "--generate-password",
+        ],
+        "",
+    );
+    assert!(added.contains("password: "), "{added}");
+    cli.ok(
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "rep@acme.example",
+            "--role",
+            "manager",
+        ],
+        "",
+    );
+    let off: Value = serde_json::from_str(&cli.ok(
+        &["user", "disable", "--email", "REP@acme.example", "--json"],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(
+        (off["role"].as_str(), off["enabled"].as_bool()),
+        (Some("manager"), Some(false))
+    );
+    cli.ok(&["user", "enable", "--email", "rep@acme.example"], "");
+    cli.ok(
+        &["user", "set-password", "--email", "rep@acme.example"],
+        "a brand new passphrase\n",
+    );
+    cli.fails(
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "rep@acme.example",
+            "--role",
+            "owner",
+        ],
+        "",
+        "role",
+    );
+    cli.fails(
+        &["user", "disable", "--email", "ghost@acme.example"],
+        "",
+        "no user with e-mail ghost@acme.example",
+    );
+    cli.fails(
+        &["user", "disable", "--email", "boss@acme.example"],
+        "",
+        "last enabled admin",
+    );
+}
+
+#[test]
+fn with_several_workspaces_the_cli_asks_which() {
+    let cli = Cli::new();
+    cli.workspace("Acme", "a@acme.example");
+    cli.workspace("Beta", "b@beta.example");
+    cli.fails(&["user", "list"], "", "--workspace");
+    let out = cli.ok(&["user", "list", "--workspace", "beta"], "");
+    assert!(
+        out.contains("b@beta.example") && !out.contains("a@acme.example"),
+        "{out}"
+    );
+    cli.fails(
+        &["user", "list", "--workspace", "gamma"],
+        "",
+        "no workspace with this slug",
+    );
+}
+
+#[test]
+fn tokens_are_created_listed_and_revoked() {
+    let cli = Cli::new();
+    cli.workspace("Acme", "boss@acme.example");
+    let token = cli.ok(
+        &[
+            "token",
+            "create",
+            "--email",
+            "boss@acme.example",
+            "--name",
+            "ci",
+            "--expires-in-days",
+            "30",
+        ],
+        "",
+    );
+    let token = token.trim();
+    assert!(token.starts_with("rpt_") && token.len() == 68, "{token}");
+    let list = || -> Value {
+        serde_json::from_str(&cli.ok(
+            &["token", "list", "--email", "boss@acme.example", "--json"],
+            "",
+        ))
+        .unwrap()
+    };
+    let listed = list();
+    let id = listed[0]["id"].as_str().unwrap().to_owned();
+    assert!(listed[0]["expires_at"].is_string());
+    assert!(
+        !listed.to_string().contains(token),
+        "the secret is never listed"
+    );
+    cli.ok(&["token", "revoke", "--id", &id], "");
+    assert!(list()[0]["revoked_at"].is_string());
+    cli.fails(
+        &[
+            "token",
+            "create",
+            "--email",
+            "boss@acme.example",
+            "--scope",
+            "everything",
+        ],
+        "",
+        "scope",
+    );
+    cli.fails(&["token", "revoke", "--id", "nope"], "", "not a token id");
+}
+
+#[test]
+fn migrate_check_reports_pending_work_and_succeeds_once_applied() {
+    let cli = Cli::new();
+    let r = cli.run(&["migrate", "--check"], "");
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("pending") && r.stdout.contains("foundation"),
+        "{}",
+        r.stdout
+    );
+    assert!(cli.ok(&["migrate"], "").contains("applied migrations [1]"));
+    assert!(
+        cli.ok(&["migrate", "--check"], "")
+            .contains("the schema is current")
+    );
+    assert!(cli.ok(&["migrate"], "").contains("nothing to apply"));
+}
+
+#[test]
+fn unsafe_database_settings_refuse_to_start_unless_allowed() {
+    let cli = Cli::new();
+    let unsafe_url = format!("{}?synchronous=off", cli.url);
+    cli.fails(
+        &["--database-url", &unsafe_url, "migrate"],
+        "",
+        "synchronous is off",
+    );
+    cli.fails(
+        &["--database-url", &unsafe_url, "migrate"],
+        "",
+        "--allow-unsafe-db",
+    );
+    cli.ok(
+        &[
+            "--database-url",
+            &unsafe_url,
+            "--allow-unsafe-db",
+            "migrate",
+        ],
+        "",
+    );
+    cli.fails(
+        &["--database-url", "mysql://nope", "migrate"],
+        "",
+        "sqlite: or postgres://",
+    );
+}
+
+#[test]
+fn the_openapi_command_prints_the_document() {
+    let cli = Cli::new();
+    let doc: Value = serde_json::from_str(&cli.ok(&["openapi"], "")).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/v1/users"].is_object());
+}
