@@ -4,13 +4,23 @@
 //! current time is always a parameter. That keeps every rule testable with tables and
 //! proptest, and lets REST, UI, CLI and worker share one definition of "valid".
 
+pub mod access;
 pub mod audit;
+pub mod catalogue;
+pub mod custom;
 pub mod email;
+pub mod fold;
 pub mod id;
 pub mod locale;
+pub mod money;
+pub mod object;
 pub mod password;
+pub mod phone;
+pub mod pipeline;
 pub mod policy;
+pub mod query;
 pub mod rate_limit;
+pub mod record;
 pub mod role;
 pub mod secret;
 pub mod session;
@@ -18,9 +28,11 @@ pub mod team_tree;
 pub mod text;
 pub mod time;
 pub mod validation;
+pub mod value;
 
 pub use email::EmailAddress;
 pub use id::{AuditId, EventId, Id, SessionId, TeamId, TokenId, UserId, WorkspaceId};
+pub use object::{ObjectType, Visibility};
 pub use role::Role;
 pub use time::Timestamp;
 pub use validation::{ErrorCode, FieldError};

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// A required field is missing or empty.
@@ -115,6 +115,11 @@ impl Errors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether a problem with this field is already recorded.
+    pub fn mentions(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
     }
 
     pub fn into_result(self) -> Result<(), Vec<FieldError>> {

@@ -105,6 +105,36 @@ fn decode(r: &Row) -> Result<Entry, StoreError> {
     })
 }
 
+/// Entries by id, for timelines.
+pub async fn by_ids(
+    c: &mut Conn,
+    ws: WorkspaceId,
+    ids: &[uuid::Uuid],
+) -> Result<Vec<Entry>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let q = Query::select()
+        .columns([
+            A::Id,
+            A::At,
+            A::ActorKind,
+            A::ActorId,
+            A::Action,
+            A::ObjectType,
+            A::ObjectId,
+            A::Changes,
+            A::Detail,
+            A::RequestId,
+            A::Ip,
+        ])
+        .from(A::Table)
+        .and_where(Expr::col(A::WorkspaceId).eq(id(ws)))
+        .and_where(Expr::col(A::Id).is_in(ids.iter().map(|u| opt_uuid(Some(*u)))))
+        .to_owned();
+    c.fetch_all(&q).await?.iter().map(decode).collect()
+}
+
 /// Entries newest first, before the cursor.
 pub async fn list(
     c: &mut Conn,

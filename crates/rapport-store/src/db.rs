@@ -543,6 +543,7 @@ fn bind_sqlite(sql: &str, values: Values) -> Result<SqliteQuery, StoreError> {
             Value::Uuid(u) => q.bind(u),
             Value::Json(j) => q.bind(j.map(|j| j.to_string())),
             Value::TimeDateTimeWithTimeZone(t) => q.bind(t.map(micros_of)),
+            Value::TimeDate(d) => q.bind(d.map(|d| d.to_string())),
             other => return Err(unsupported(&other)),
         };
     }
@@ -569,6 +570,7 @@ fn bind_postgres(sql: &str, values: Values) -> Result<PgQuery, StoreError> {
             Value::Uuid(u) => q.bind(u),
             Value::Json(j) => q.bind(j.map(|j| sqlx::types::Json(*j))),
             Value::TimeDateTimeWithTimeZone(t) => q.bind(t),
+            Value::TimeDate(d) => q.bind(d),
             other => return Err(unsupported(&other)),
         };
     }
@@ -610,6 +612,14 @@ pub(crate) fn opt_id<T: Id>(id: Option<T>) -> Expr {
 
 pub(crate) fn opt_uuid(u: Option<Uuid>) -> Expr {
     Expr::val(Value::Uuid(u))
+}
+
+pub(crate) fn date(d: Option<rapport_core::value::Date>) -> Expr {
+    let d = d.and_then(|d| {
+        let month = time::Month::try_from(u8::try_from(d.month()).ok()?).ok()?;
+        time::Date::from_calendar_date(i32::from(d.year()), month, u8::try_from(d.day()).ok()?).ok()
+    });
+    Expr::val(Value::TimeDate(d))
 }
 
 pub(crate) fn json(v: serde_json::Value) -> Expr {
@@ -656,6 +666,14 @@ impl Row {
         self.get(col)
     }
 
+    pub fn opt_i64(&self, col: &str) -> Result<Option<i64>, StoreError> {
+        self.get(col)
+    }
+
+    pub fn uuid_col(&self, col: &str) -> Result<Uuid, StoreError> {
+        self.get(col)
+    }
+
     pub fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
         self.get(col)
     }
@@ -672,7 +690,40 @@ impl Row {
         self.get(col)
     }
 
+    pub fn opt_bool(&self, col: &str) -> Result<Option<bool>, StoreError> {
+        self.get(col)
+    }
+
+    pub fn opt_f64(&self, col: &str) -> Result<Option<f64>, StoreError> {
+        self.get(col)
+    }
+
+    pub fn opt_date(&self, col: &str) -> Result<Option<rapport_core::value::Date>, StoreError> {
+        match self {
+            Row::Sqlite(r) => {
+                let text: Option<String> = r.try_get(col).map_err(|e| decode_err(col, e))?;
+                text.map(|t| {
+                    rapport_core::value::Date::parse(col, &t)
+                        .map_err(|e| StoreError::Decode(format!("column {col}: {e}")))
+                })
+                .transpose()
+            }
+            Row::Postgres(r) => {
+                let d: Option<time::Date> = r.try_get(col).map_err(|e| decode_err(col, e))?;
+                Ok(d.and_then(|d| {
+                    let month = i8::try_from(u8::from(d.month())).ok()?;
+                    let day = i8::try_from(d.day()).ok()?;
+                    rapport_core::value::Date::from_ymd(i16::try_from(d.year()).ok()?, month, day)
+                }))
+            }
+        }
+    }
+
     pub fn bytes(&self, col: &str) -> Result<Vec<u8>, StoreError> {
+        self.get(col)
+    }
+
+    pub fn opt_bytes(&self, col: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.get(col)
     }
 

@@ -12,6 +12,9 @@ pub enum StoreError {
     /// A unique value (named by its API field) is already taken.
     #[error("{0} is already taken")]
     Duplicate(&'static str),
+    /// A list cursor that does not fit the list it was used with.
+    #[error("the cursor does not fit this list")]
+    Cursor,
     #[error("foreign key constraint violated")]
     ForeignKey,
     /// The database cannot be reached or stayed locked past the timeout.

@@ -11,14 +11,22 @@
 pub mod audit;
 mod db;
 mod error;
+pub mod idempotency;
 pub mod migrate;
 pub mod outbox;
+pub mod pipelines;
+pub mod records;
 mod schema;
+pub mod search;
 pub mod sessions;
+pub mod settings;
+pub mod shares;
+pub mod tags;
 pub mod teams;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod throttle;
+pub mod timeline;
 pub mod tokens;
 pub mod users;
 pub mod workspaces;

@@ -36,8 +36,14 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": (1, "foundation", "0001_foundation.sql"));
-const POSTGRES: &[Migration] = migrations!("postgres": (1, "foundation", "0001_foundation.sql"));
+const SQLITE: &[Migration] = migrations!("sqlite":
+    (1, "foundation", "0001_foundation.sql"),
+    (2, "records", "0002_records.sql"),
+);
+const POSTGRES: &[Migration] = migrations!("postgres":
+    (1, "foundation", "0001_foundation.sql"),
+    (2, "records", "0002_records.sql"),
+);
 
 pub fn embedded(backend: Backend) -> &'static [Migration] {
     match backend {

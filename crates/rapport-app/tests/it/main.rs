@@ -1,5 +1,5 @@
 //! Use-case tests on real databases (SQLite file, and PostgreSQL with RAPPORT_TEST_PG_URL).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod auth;
 mod support;

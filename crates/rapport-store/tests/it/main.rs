@@ -1,10 +1,11 @@
 //! Store tests: each runs on a real SQLite file and, with RAPPORT_TEST_PG_URL, on a real
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 //! PostgreSQL database.
 
 mod audit_outbox;
 mod credentials;
 mod migrations;
+mod records;
 mod settings;
 mod support;
 mod teams;

@@ -1,6 +1,6 @@
 //! HTTP tests: the real router in process, on real databases (SQLite file, and PostgreSQL
 //! with RAPPORT_TEST_PG_URL).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod bad_input;
 mod cross_workspace;

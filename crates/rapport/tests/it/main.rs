@@ -1,5 +1,5 @@
 //! The `rapport` binary, run as a user would run it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod admin;
 mod serve;
