@@ -17,6 +17,9 @@ pub enum AppError {
     /// No valid credential, or one that no longer works.
     #[error("authentication required")]
     Unauthenticated,
+    /// A malformed list query, cursor included (400).
+    #[error("bad query: {0}")]
+    BadQuery(rapport_core::query::QueryError),
     /// The input parses but breaks a rule; every problem is listed.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),

@@ -8,19 +8,27 @@
 pub mod audit_log;
 pub mod auth;
 pub mod clock;
+pub mod commands;
 pub mod demo;
 mod error;
 mod ids;
 pub mod maintenance;
+pub mod pipelines;
+pub mod record_settings;
+pub mod records;
+pub mod search;
 pub mod secrets;
+pub mod sharing;
+pub mod tags;
 pub mod teams;
+pub mod timeline;
 pub mod tokens;
 pub mod users;
 pub mod workspaces;
 mod write;
 
-/// The records use cases return, re-exported so that callers need not depend on the store.
-pub mod records {
+/// The store records use cases return, re-exported so that callers need not depend on the store.
+pub mod model {
     pub use rapport_store::audit::{Entry as AuditEntry, Filter as AuditFilter};
     pub use rapport_store::teams::Team;
     pub use rapport_store::tokens::ApiToken;
@@ -49,6 +57,8 @@ pub struct Settings {
     pub token_touch_every: Duration,
     /// How many password hashes may be computed at once.
     pub hashing_parallelism: usize,
+    /// How long trashed records are kept before they are deleted for good (DESIGN §4.8).
+    pub trash_retention: Duration,
 }
 
 impl Default for Settings {
@@ -58,6 +68,7 @@ impl Default for Settings {
             login_quota: Quota::LOGIN,
             token_touch_every: Duration::from_secs(60),
             hashing_parallelism: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            trash_retention: Duration::from_secs(30 * 24 * 60 * 60),
         }
     }
 }

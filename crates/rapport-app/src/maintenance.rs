@@ -10,6 +10,8 @@ use crate::error::AppResult;
 pub struct SweepReport {
     pub sessions: u64,
     pub throttle_buckets: u64,
+    pub idempotency_keys: u64,
+    pub purged_records: u64,
 }
 
 /// Whether the database answers and has exactly this binary's schema; the reason if not.
@@ -31,9 +33,13 @@ pub async fn sweep(app: &App) -> AppResult<SweepReport> {
     )
     .await?;
     let throttle_buckets = throttle::sweep(&mut tx, now).await?;
+    let idempotency_keys = rapport_store::idempotency::sweep(&mut tx, now).await?;
     tx.commit().await?;
+    let purged_records = crate::records::purge_expired(app, app.settings.trash_retention).await?;
     Ok(SweepReport {
         sessions,
         throttle_buckets,
+        idempotency_keys,
+        purged_records,
     })
 }

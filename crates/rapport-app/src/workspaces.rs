@@ -107,6 +107,7 @@ pub async fn create(app: &App, input: &NewWorkspaceInput) -> AppResult<CreatedWo
     )
     .await?;
     let admin = insert_parsed(app, &mut w, parsed_admin).await?;
+    crate::pipelines::create_default(&mut w).await?;
     w.commit().await?;
     Ok(CreatedWorkspace { workspace, admin })
 }

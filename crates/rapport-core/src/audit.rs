@@ -37,6 +37,28 @@ pub enum AuditAction {
     LoginFailed,
     #[serde(rename = "auth.logout")]
     Logout,
+    #[serde(rename = "record.created")]
+    RecordCreated,
+    #[serde(rename = "record.updated")]
+    RecordUpdated,
+    #[serde(rename = "record.trashed")]
+    RecordTrashed,
+    #[serde(rename = "record.restored")]
+    RecordRestored,
+    #[serde(rename = "record.purged")]
+    RecordPurged,
+    #[serde(rename = "lead.converted")]
+    LeadConverted,
+    #[serde(rename = "opportunity.stage_changed")]
+    StageChanged,
+    #[serde(rename = "activity.completed")]
+    ActivityCompleted,
+    #[serde(rename = "share.granted")]
+    ShareGranted,
+    #[serde(rename = "share.revoked")]
+    ShareRevoked,
+    #[serde(rename = "settings.changed")]
+    SettingsChanged,
 }
 
 impl AuditAction {
@@ -57,6 +79,17 @@ impl AuditAction {
             Self::Login => "auth.login",
             Self::LoginFailed => "auth.login_failed",
             Self::Logout => "auth.logout",
+            Self::RecordCreated => "record.created",
+            Self::RecordUpdated => "record.updated",
+            Self::RecordTrashed => "record.trashed",
+            Self::RecordRestored => "record.restored",
+            Self::RecordPurged => "record.purged",
+            Self::LeadConverted => "lead.converted",
+            Self::StageChanged => "opportunity.stage_changed",
+            Self::ActivityCompleted => "activity.completed",
+            Self::ShareGranted => "share.granted",
+            Self::ShareRevoked => "share.revoked",
+            Self::SettingsChanged => "settings.changed",
         }
     }
 }

@@ -147,7 +147,7 @@ async fn session_body(state: &AppState, session: &SessionCaller) -> ApiResult<Se
     })
 }
 
-fn workspace_dto(ws: rapport_app::records::Workspace) -> WorkspaceDto {
+fn workspace_dto(ws: rapport_app::model::Workspace) -> WorkspaceDto {
     use rapport_core::Id;
     WorkspaceDto {
         id: ws.id.as_uuid(),

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use rapport_app::records::User;
+use rapport_app::model::User;
 use rapport_app::tokens::NewTokenInput;
 use rapport_app::users::{NewUserInput, UserPatch};
 use rapport_app::workspaces::NewWorkspaceInput;

@@ -501,5 +501,3 @@ CREATE TABLE search_docs (
 );
 
 CREATE INDEX search_docs_tsv_idx ON search_docs USING gin (tsv);
-
-ALTER TABLE workspaces ADD COLUMN trash_retention_days bigint NOT NULL DEFAULT 30;

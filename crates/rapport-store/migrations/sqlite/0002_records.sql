@@ -520,5 +520,3 @@ CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN
     INSERT INTO search_fts (search_fts, rowid, body) VALUES ('delete', old.doc_id, old.body);
     INSERT INTO search_fts (rowid, body) VALUES (new.doc_id, new.body);
 END;
-
-ALTER TABLE workspaces ADD COLUMN trash_retention_days INTEGER NOT NULL DEFAULT 30;

@@ -1,7 +1,7 @@
 //! `/audit`: the audit log, for admins, read-only.
 
 use axum::extract::State;
-use rapport_app::records::{AuditEntry as Entry, AuditFilter as Filter};
+use rapport_app::model::{AuditEntry as Entry, AuditFilter as Filter};
 use rapport_app::{PageRequest, audit_log};
 use rapport_core::{AuditId, Id, Timestamp, UserId};
 use serde::{Deserialize, Serialize};

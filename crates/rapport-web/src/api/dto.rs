@@ -111,8 +111,8 @@ pub struct UserDto {
     pub updated_at: Timestamp,
 }
 
-impl From<rapport_app::records::User> for UserDto {
-    fn from(u: rapport_app::records::User) -> Self {
+impl From<rapport_app::model::User> for UserDto {
+    fn from(u: rapport_app::model::User) -> Self {
         use rapport_core::Id;
         Self {
             id: u.id.as_uuid(),
@@ -145,8 +145,8 @@ pub struct TeamDto {
     pub updated_at: Timestamp,
 }
 
-impl From<rapport_app::records::Team> for TeamDto {
-    fn from(t: rapport_app::records::Team) -> Self {
+impl From<rapport_app::model::Team> for TeamDto {
+    fn from(t: rapport_app::model::Team) -> Self {
         use rapport_core::Id;
         Self {
             id: t.id.as_uuid(),
@@ -179,8 +179,8 @@ pub struct TokenDto {
     pub created_at: Timestamp,
 }
 
-impl From<rapport_app::records::ApiToken> for TokenDto {
-    fn from(t: rapport_app::records::ApiToken) -> Self {
+impl From<rapport_app::model::ApiToken> for TokenDto {
+    fn from(t: rapport_app::model::ApiToken) -> Self {
         use rapport_core::Id;
         Self {
             id: t.id.as_uuid(),
