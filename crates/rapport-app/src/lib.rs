@@ -11,6 +11,7 @@ pub mod clock;
 pub mod commands;
 pub mod demo;
 mod error;
+pub mod idempotency;
 mod ids;
 pub mod maintenance;
 pub mod pipelines;
@@ -30,6 +31,10 @@ mod write;
 /// The store records use cases return, re-exported so that callers need not depend on the store.
 pub mod model {
     pub use rapport_store::audit::{Entry as AuditEntry, Filter as AuditFilter};
+    pub use rapport_store::pipelines::{Pipeline, Stage, StageChange};
+    pub use rapport_store::settings::CustomField;
+    pub use rapport_store::shares::Share;
+    pub use rapport_store::tags::Tag;
     pub use rapport_store::teams::Team;
     pub use rapport_store::tokens::ApiToken;
     pub use rapport_store::users::User;

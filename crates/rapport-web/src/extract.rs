@@ -50,6 +50,13 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        // The idempotency layer has authenticated this request already.
+        if let Some(principal) = parts.extensions.get::<rapport_app::Principal>() {
+            return Ok(ApiCaller(Caller {
+                principal: principal.clone(),
+                meta: request_meta(parts, state.config.trust_proxy),
+            }));
+        }
         let value = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -135,16 +142,41 @@ impl<S: Send + Sync, T: Id> FromRequestParts<S> for PathId<T> {
     }
 }
 
+/// A UUID from the path; anything else is 404, like an id the caller may not see.
+pub struct PathUuid(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathUuid {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| Problem::not_found())?;
+        Uuid::try_parse(&raw)
+            .map(PathUuid)
+            .map_err(|_| Problem::not_found())
+    }
+}
+
 /// Opaque keyset cursors: base64url of a JSON array holding the last row's sort key.
 pub mod cursor {
     use super::*;
 
     pub fn encode<T: Id>(last: T) -> String {
-        let json = serde_json::json!([last.as_uuid().to_string()]);
+        encode_uuid(last.as_uuid())
+    }
+
+    pub fn encode_uuid(last: Uuid) -> String {
+        let json = serde_json::json!([last.to_string()]);
         URL_SAFE_NO_PAD.encode(json.to_string())
     }
 
     pub fn decode<T: Id>(raw: Option<&str>) -> Result<Option<T>, Problem> {
+        decode_uuid(raw).map(|u| u.map(T::from_uuid))
+    }
+
+    pub fn decode_uuid(raw: Option<&str>) -> Result<Option<Uuid>, Problem> {
         let Some(raw) = raw.filter(|r| !r.is_empty()) else {
             return Ok(None);
         };
@@ -159,7 +191,7 @@ pub mod cursor {
             .and_then(|v| v.as_str())
             .and_then(|s| Uuid::try_parse(s).ok())
             .ok_or_else(bad)?;
-        Ok(Some(T::from_uuid(id)))
+        Ok(Some(id))
     }
 
     #[cfg(test)]

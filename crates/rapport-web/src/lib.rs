@@ -4,6 +4,7 @@
 
 pub mod api;
 mod extract;
+mod idempotency;
 pub mod json;
 pub mod metrics;
 mod middleware;
@@ -26,7 +27,7 @@ pub use state::{AppState, WebConfig};
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let (routes, _) = api::all().split_for_parts();
+    let (routes, _) = api::all_with(Some(state.clone())).split_for_parts();
     let config = state.config.clone();
     let request_id = HeaderName::from_static(extract::REQUEST_ID);
     let limit = config.max_body_bytes;

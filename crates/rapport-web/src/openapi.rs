@@ -42,9 +42,20 @@ impl Modify for Finish {
 }
 
 /// Operations that read but are still refused to some callers (403).
-const GUARDED_READS: &[&str] = &["list_tokens", "list_audit_entries", "metrics"];
+const GUARDED_READS: &[&str] = &[
+    "list_tokens",
+    "list_audit_entries",
+    "metrics",
+    "get_field_rules",
+];
 /// Operations with a business conflict (409), by operation id.
-const CONFLICTS: &[&str] = &["update_user", "delete_team"];
+const CONFLICTS: &[&str] = &[
+    "update_user",
+    "delete_team",
+    "delete_company",
+    "update_pipeline",
+    "delete_pipeline",
+];
 /// Operations counted by the sign-in limiter (429).
 const RATE_LIMITED: &[&str] = &["login", "change_my_password"];
 
@@ -124,6 +135,18 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
             "If-Match names an old version",
         );
     }
+    if method == "post" && path.starts_with("/api/v1/") {
+        add(
+            op,
+            Kind::Conflict,
+            "A request with this Idempotency-Key is still running, or the state forbids it",
+        );
+        add(
+            op,
+            Kind::Validation,
+            "The Idempotency-Key was used with another request",
+        );
+    }
     if CONFLICTS.contains(&id.as_str()) {
         add(
             op,
@@ -146,8 +169,34 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
     }
 }
 
+/// The `filter[field][op]` parameter of a record list, as a deepObject.
+fn filter_parameter(
+    object: rapport_core::object::ObjectType,
+) -> Option<RefOr<utoipa::openapi::path::Parameter>> {
+    let p = serde_json::json!({
+        "name": "filter",
+        "in": "query",
+        "required": false,
+        "style": "deepObject",
+        "explode": true,
+        "schema": crate::api::record_schema::filter_schema(object),
+    });
+    serde_json::from_value(p).ok().map(RefOr::T)
+}
+
 /// Adds problem responses to every operation and links from creates to their record.
 pub fn finish_paths(doc: &mut OpenApi) {
+    for object in rapport_core::object::ObjectType::ALL {
+        if let Some(item) = doc
+            .paths
+            .paths
+            .get_mut(&format!("/api/v1/{}", object.plural()))
+            && let Some(op) = item.get.as_mut()
+            && let Some(param) = filter_parameter(object)
+        {
+            op.parameters.get_or_insert_with(Vec::new).push(param);
+        }
+    }
     let mut record_ops: Vec<(String, String, String)> = Vec::new();
     for (path, item) in &doc.paths.paths {
         for (method, op) in [
@@ -158,6 +207,7 @@ pub fn finish_paths(doc: &mut OpenApi) {
             if let Some(op) = op
                 && let Some(id) = &op.operation_id
                 && path.ends_with("/{id}")
+                && method != "post"
             {
                 record_ops.push((
                     path.trim_end_matches("/{id}").to_owned(),

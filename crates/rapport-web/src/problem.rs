@@ -246,6 +246,7 @@ impl From<AppError> for Problem {
             },
             AppError::Unauthenticated => Problem::unauthenticated(),
             AppError::Invalid(errors) => Problem::validation(errors),
+            AppError::BadQuery(e) => Problem::bad_request(e.to_string()),
             AppError::Conflict { code, message } => Problem {
                 code: Some(code),
                 ..Problem::new(Kind::Conflict, message)

@@ -5,8 +5,12 @@
 //! the route × role test enumerates routes from the document.
 
 pub mod audit;
+pub mod commands;
 pub mod dto;
 pub mod me;
+pub mod record_schema;
+pub mod records;
+pub mod settings;
 pub mod teams;
 pub mod tokens;
 pub mod users;
@@ -42,6 +46,17 @@ use crate::{ops, session};
         (name = "teams", description = "The team tree"),
         (name = "tokens", description = "API tokens"),
         (name = "audit", description = "The audit log (admins)"),
+        (name = "companies", description = "Companies (accounts)"),
+        (name = "contacts", description = "People"),
+        (name = "leads", description = "Prospects to qualify and convert"),
+        (name = "opportunities", description = "Deals on a pipeline"),
+        (name = "activities", description = "Calls, meetings, tasks, notes, e-mails, messages"),
+        (name = "search", description = "Global search across objects"),
+        (name = "pipelines", description = "Pipelines and their stages"),
+        (name = "tags", description = "Tags for records of any object"),
+        (name = "custom_fields", description = "Custom field definitions"),
+        (name = "shares", description = "Explicit shares of one record"),
+        (name = "settings", description = "Field rules and object settings (admins)"),
         (name = "session", description = "Browser sign-in (cookie); not for API clients"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
@@ -59,6 +74,88 @@ fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::get, tokens::revoke))
         .routes(routes!(audit::list))
+        .routes(routes!(
+            records::companies::list,
+            records::companies::create
+        ))
+        .routes(routes!(
+            records::companies::get,
+            records::companies::update,
+            records::companies::delete
+        ))
+        .routes(routes!(records::companies::restore))
+        .routes(routes!(records::contacts::list, records::contacts::create))
+        .routes(routes!(
+            records::contacts::get,
+            records::contacts::update,
+            records::contacts::delete
+        ))
+        .routes(routes!(records::contacts::restore))
+        .routes(routes!(records::leads::list, records::leads::create))
+        .routes(routes!(
+            records::leads::get,
+            records::leads::update,
+            records::leads::delete
+        ))
+        .routes(routes!(records::leads::restore))
+        .routes(routes!(
+            records::opportunities::list,
+            records::opportunities::create
+        ))
+        .routes(routes!(
+            records::opportunities::get,
+            records::opportunities::update,
+            records::opportunities::delete
+        ))
+        .routes(routes!(records::opportunities::restore))
+        .routes(routes!(
+            records::activities::list,
+            records::activities::create
+        ))
+        .routes(routes!(
+            records::activities::get,
+            records::activities::update,
+            records::activities::delete
+        ))
+        .routes(routes!(records::activities::restore))
+        .routes(routes!(commands::convert))
+        .routes(routes!(commands::stage))
+        .routes(routes!(commands::stage_history))
+        .routes(routes!(commands::complete))
+        .routes(routes!(commands::contact_timeline))
+        .routes(routes!(commands::company_timeline))
+        .routes(routes!(commands::search))
+        .routes(routes!(settings::list_pipelines, settings::create_pipeline))
+        .routes(routes!(
+            settings::get_pipeline,
+            settings::update_pipeline,
+            settings::delete_pipeline
+        ))
+        .routes(routes!(settings::list_tags, settings::create_tag))
+        .routes(routes!(
+            settings::get_tag,
+            settings::update_tag,
+            settings::delete_tag
+        ))
+        .routes(routes!(
+            settings::list_custom_fields,
+            settings::create_custom_field
+        ))
+        .routes(routes!(
+            settings::get_custom_field,
+            settings::update_custom_field,
+            settings::delete_custom_field
+        ))
+        .routes(routes!(
+            settings::get_field_rules,
+            settings::set_field_rules
+        ))
+        .routes(routes!(
+            settings::get_object_settings,
+            settings::set_object_settings
+        ))
+        .routes(routes!(settings::list_shares, settings::create_share))
+        .routes(routes!(settings::get_share, settings::delete_share))
         .routes(routes!(openapi_json))
 }
 
@@ -86,10 +183,18 @@ fn ops_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ops::metrics_for_admins))
 }
 
-/// Every route, with its documentation.
-pub fn all() -> OpenApiRouter<AppState> {
+/// Every route, with its documentation. `state` is needed by the idempotency layer; the
+/// document alone can be built without one.
+pub fn all_with(state: Option<AppState>) -> OpenApiRouter<AppState> {
+    let mut api = api_v1();
+    if let Some(state) = state {
+        api = api.layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::idempotency::layer,
+        ));
+    }
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", api_v1())
+        .nest("/api/v1", api)
         .merge(session_routes())
         .merge(ops_routes())
 }
@@ -98,7 +203,7 @@ pub fn all() -> OpenApiRouter<AppState> {
 pub fn document() -> &'static Document {
     static DOC: OnceLock<Document> = OnceLock::new();
     DOC.get_or_init(|| {
-        let (_, mut doc) = all().split_for_parts();
+        let (_, mut doc) = all_with(None).split_for_parts();
         crate::openapi::finish_paths(&mut doc);
         doc
     })

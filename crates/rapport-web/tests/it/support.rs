@@ -255,6 +255,12 @@ impl Res {
             .collect()
     }
 
+    /// Asserts the status and returns the whole answer, for reading fields of it.
+    pub fn ok_json(&self, status: u16) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text);
+        self
+    }
+
     pub fn ok(&self, status: u16) -> &Value {
         assert_eq!(self.status.as_u16(), status, "{}", self.text);
         &self.json
