@@ -6,6 +6,7 @@ mod bad_input;
 mod cross_workspace;
 mod headers;
 mod openapi;
+mod records;
 mod routes;
 mod session;
 mod support;
