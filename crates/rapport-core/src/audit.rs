@@ -47,6 +47,8 @@ pub enum AuditAction {
     RecordRestored,
     #[serde(rename = "record.purged")]
     RecordPurged,
+    #[serde(rename = "record.merged")]
+    RecordMerged,
     #[serde(rename = "lead.converted")]
     LeadConverted,
     #[serde(rename = "opportunity.stage_changed")]
@@ -84,6 +86,7 @@ impl AuditAction {
             Self::RecordTrashed => "record.trashed",
             Self::RecordRestored => "record.restored",
             Self::RecordPurged => "record.purged",
+            Self::RecordMerged => "record.merged",
             Self::LeadConverted => "lead.converted",
             Self::StageChanged => "opportunity.stage_changed",
             Self::ActivityCompleted => "activity.completed",

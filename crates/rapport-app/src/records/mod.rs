@@ -614,6 +614,144 @@ pub async fn restore(
     Ok(view(&ctx, &rec, None))
 }
 
+/// Merges duplicate `source` into `target` (contacts and companies): the target keeps its
+/// values and takes the source's where it has none, gains its e-mails, phones, tags and
+/// custom values, inherits every link and reference, and the source goes to the trash.
+pub async fn merge(
+    app: &App,
+    caller: &Caller,
+    object: ObjectType,
+    target: Uuid,
+    source: Uuid,
+    if_match: Option<i64>,
+) -> AppResult<RecordView> {
+    if !matches!(object, ObjectType::Contact | ObjectType::Company) {
+        return Err(AppError::NotFound);
+    }
+    let p = &caller.principal;
+    authorize_writer(p)?;
+    if source == target {
+        return Err(AppError::invalid(FieldError::new(
+            "source_id",
+            ErrorCode::NotAllowed,
+            "a record cannot be merged into itself",
+        )));
+    }
+    let ctx = {
+        let mut c = app.db.read().await?;
+        RecordContext::load(&mut c, p, object).await?
+    };
+    let mut w = Write::begin(app, p.workspace_id, Actor::User(p.user_id), &caller.meta).await?;
+    let keep = load_for_write(&mut w, &ctx, target, Trash::Live).await?;
+    check_version(if_match, keep.version())?;
+    let gone = match load_for_write(&mut w, &ctx, source, Trash::Live).await {
+        Err(AppError::NotFound) => {
+            return Err(AppError::invalid(FieldError::new(
+                "source_id",
+                ErrorCode::UnknownReference,
+                format!("no such {}", object.as_str()),
+            )));
+        }
+        other => other?,
+    };
+    let mut set: BTreeMap<&'static str, Value> = BTreeMap::new();
+    for f in catalogue::fields(object) {
+        if f.access == catalogue::Access::System
+            || ctx.access(f.name) != record::FieldAccess::ReadWrite
+        {
+            continue;
+        }
+        let (mine, theirs) = (keep.get(f.name), gone.get(f.name));
+        match (mine, theirs) {
+            (Value::Emails(a), Value::Emails(b)) | (Value::Phones(a), Value::Phones(b)) => {
+                let mut all = a.clone();
+                for e in b {
+                    if !all.iter().any(|x| x.value.eq_ignore_ascii_case(&e.value)) {
+                        all.push(rapport_core::value::Labeled {
+                            primary: all.is_empty(),
+                            ..e.clone()
+                        });
+                    }
+                }
+                if all.len() != a.len() {
+                    set.insert(
+                        f.name,
+                        if matches!(mine, Value::Emails(_)) {
+                            Value::Emails(all)
+                        } else {
+                            Value::Phones(all)
+                        },
+                    );
+                }
+            }
+            (Value::Null, other) if !other.is_null() && !matches!(other, Value::Roles(_)) => {
+                set.insert(f.name, other.clone());
+            }
+            _ => {}
+        }
+    }
+    let mut custom = keep.custom.clone();
+    for (k, v) in &gone.custom {
+        custom.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    let d = diff(Some(&keep), &set, &custom, object);
+    records::repoint(&mut w.tx, w.ws, object, source, target).await?;
+    if !d.is_empty() {
+        let custom_changed = custom != keep.custom;
+        records::update(
+            &mut w.tx,
+            w.ws,
+            object,
+            target,
+            keep.version(),
+            &set,
+            custom_changed.then_some(&custom),
+            Some(p.user_id),
+            w.now,
+        )
+        .await?;
+    }
+    let batch = Uuid::now_v7();
+    records::trash(
+        &mut w.tx,
+        w.ws,
+        object,
+        &[source],
+        batch,
+        Some(p.user_id),
+        w.now,
+    )
+    .await?;
+    w.audit(
+        AuditAction::RecordMerged,
+        object.as_str(),
+        Some(target),
+        audit_changes(d),
+        Some(json!({"merged": source})),
+    )
+    .await?;
+    w.audit(
+        AuditAction::RecordTrashed,
+        object.as_str(),
+        Some(source),
+        Vec::new(),
+        Some(json!({"batch": batch, "merged_into": target})),
+    )
+    .await?;
+    w.emit(
+        &format!("{}.merged", object.as_str()),
+        object.as_str(),
+        target,
+        json!({"id": target, "merged": source}),
+    )
+    .await?;
+    let rec = records::get(&mut w.tx, w.ws, object, target, None, Trash::Live)
+        .await?
+        .ok_or(AppError::Internal)?;
+    w.commit().await?;
+    Ok(view(&ctx, &rec, None))
+}
+
 /// Records trashed longer than the workspace keeps them are deleted for good.
 pub async fn purge_expired(app: &App, retention: std::time::Duration) -> AppResult<u64> {
     let before = app.now().saturating_sub(retention);

@@ -751,6 +751,129 @@ pub async fn purge(
     tx.execute(&q).await.map(drop)
 }
 
+/// A link table: the column holding the record, an extra equality, and the other key column
+/// that with the record column makes a row unique.
+struct LinkTable<'a> {
+    table: &'a str,
+    column: &'a str,
+    extra: Option<(&'a str, &'a str)>,
+    other: &'a str,
+}
+
+/// Moves every reference from record `from` to record `to` (merging duplicates): links,
+/// role links, tags and, for companies, the records that point at them. Links the survivor
+/// already has are dropped rather than doubled.
+pub async fn repoint(
+    tx: &mut Tx,
+    ws: WorkspaceId,
+    object: ObjectType,
+    from: Uuid,
+    to: Uuid,
+) -> Result<(), StoreError> {
+    let a = |name: &str| Alias::new(name);
+    let kind = Some(("object_type", object.as_str()));
+    let mut tables = vec![
+        LinkTable {
+            table: "record_tags",
+            column: "record_id",
+            extra: kind,
+            other: "tag_id",
+        },
+        LinkTable {
+            table: "activity_links",
+            column: "record_id",
+            extra: kind,
+            other: "activity_id",
+        },
+    ];
+    match object {
+        ObjectType::Contact => {
+            tables.push(LinkTable {
+                table: "opportunity_contacts",
+                column: "contact_id",
+                extra: None,
+                other: "opportunity_id",
+            });
+            tables.push(LinkTable {
+                table: "contact_companies",
+                column: "contact_id",
+                extra: None,
+                other: "company_id",
+            });
+        }
+        ObjectType::Company => {
+            tables.push(LinkTable {
+                table: "contact_companies",
+                column: "company_id",
+                extra: None,
+                other: "contact_id",
+            });
+        }
+        _ => {}
+    }
+    for LinkTable {
+        table,
+        column,
+        extra,
+        other,
+    } in tables
+    {
+        let mut dup = Query::select();
+        dup.column(a(other))
+            .from(a(table))
+            .and_where(Expr::col(a("workspace_id")).eq(id(ws)))
+            .and_where(Expr::col(a(column)).eq(opt_uuid(Some(to))));
+        if let Some((c, v)) = extra {
+            dup.and_where(Expr::col(a(c)).eq(v));
+        }
+        let mut q = Query::update();
+        q.table(a(table))
+            .value(a(column), opt_uuid(Some(to)))
+            .and_where(Expr::col(a("workspace_id")).eq(id(ws)))
+            .and_where(Expr::col(a(column)).eq(opt_uuid(Some(from))))
+            .and_where(Expr::col(a(other)).not_in_subquery(dup.to_owned()));
+        if let Some((c, v)) = extra {
+            q.and_where(Expr::col(a(c)).eq(v));
+        }
+        tx.execute(&q).await?;
+        let mut rest = Query::delete();
+        rest.from_table(a(table))
+            .and_where(Expr::col(a("workspace_id")).eq(id(ws)))
+            .and_where(Expr::col(a(column)).eq(opt_uuid(Some(from))));
+        if let Some((c, v)) = extra {
+            rest.and_where(Expr::col(a(c)).eq(v));
+        }
+        tx.execute(&rest).await?;
+    }
+    if object == ObjectType::Company {
+        for (referrer, column) in [
+            (ObjectType::Contact, "company_id"),
+            (ObjectType::Opportunity, "company_id"),
+            (ObjectType::Company, "parent_id"),
+            (ObjectType::Lead, "converted_company_id"),
+        ] {
+            let q = Query::update()
+                .table(table(referrer))
+                .value(a(column), opt_uuid(Some(to)))
+                .and_where(Expr::col(a("workspace_id")).eq(id(ws)))
+                .and_where(Expr::col(a(column)).eq(opt_uuid(Some(from))))
+                .and_where(Expr::col(a("id")).ne(opt_uuid(Some(to))))
+                .to_owned();
+            tx.execute(&q).await?;
+        }
+    }
+    if object == ObjectType::Contact {
+        let q = Query::update()
+            .table(table(ObjectType::Lead))
+            .value(a("converted_contact_id"), opt_uuid(Some(to)))
+            .and_where(Expr::col(a("workspace_id")).eq(id(ws)))
+            .and_where(Expr::col(a("converted_contact_id")).eq(opt_uuid(Some(from))))
+            .to_owned();
+        tx.execute(&q).await?;
+    }
+    Ok(())
+}
+
 /// Which of these users exist and what team each is in.
 pub async fn user_teams(
     c: &mut Conn,

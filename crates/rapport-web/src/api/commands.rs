@@ -84,6 +84,55 @@ pub async fn convert(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Merge)]
+pub struct MergeBody {
+    /// The duplicate: it goes to the trash after its values, links and references move to
+    /// the record in the path.
+    pub source_id: Uuid,
+}
+
+impl RequestBody for MergeBody {}
+
+#[utoipa::path(post, path = "/contacts/{id}/merge", tag = "contacts", operation_id = "merge_contacts",
+    params(("id" = Uuid, Path, description = "The contact that stays"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the contact that stays"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe")),
+    request_body = MergeBody,
+    responses((status = 200, description = "Merged; the result", body = crate::api::record_schema::ContactSchema)),
+    security(("bearer" = [])))]
+pub async fn merge_contacts(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    PathUuid(id): PathUuid,
+    IfMatch(if_match): IfMatch,
+    ApiJson(b): ApiJson<MergeBody>,
+) -> ApiResult<JsonResponse<Json>> {
+    let v = rapport_app::records::merge(&s.app, &c, ObjectType::Contact, id, b.source_id, if_match)
+        .await?;
+    Ok(JsonResponse::ok(v.json).with_etag(v.version))
+}
+
+#[utoipa::path(post, path = "/companies/{id}/merge", tag = "companies", operation_id = "merge_companies",
+    params(("id" = Uuid, Path, description = "The company that stays"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the company that stays"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe")),
+    request_body = MergeBody,
+    responses((status = 200, description = "Merged; the result", body = crate::api::record_schema::CompanySchema)),
+    security(("bearer" = [])))]
+pub async fn merge_companies(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    PathUuid(id): PathUuid,
+    IfMatch(if_match): IfMatch,
+    ApiJson(b): ApiJson<MergeBody>,
+) -> ApiResult<JsonResponse<Json>> {
+    let v = rapport_app::records::merge(&s.app, &c, ObjectType::Company, id, b.source_id, if_match)
+        .await?;
+    Ok(JsonResponse::ok(v.json).with_etag(v.version))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = StageMove)]
 pub struct StageBody {
     pub stage_id: Uuid,

@@ -119,6 +119,8 @@ fn api_v1() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(records::activities::restore))
         .routes(routes!(commands::convert))
+        .routes(routes!(commands::merge_contacts))
+        .routes(routes!(commands::merge_companies))
         .routes(routes!(commands::stage))
         .routes(routes!(commands::stage_history))
         .routes(routes!(commands::complete))

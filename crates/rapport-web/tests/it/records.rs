@@ -691,3 +691,131 @@ async fn another_workspaces_records_never_leak_into_lists_counts_or_search() {
         );
     }
 }
+
+#[tokio::test]
+async fn merging_duplicates_keeps_one_record_with_everything_and_search_follows() {
+    for s in Server::each("merge").await {
+        let (_, admin) = s.workspace("acme").await;
+        let post = |path: &'static str, body: Value| {
+            let token = admin.token.clone();
+            let s = &s;
+            async move { s.post(path).bearer(&token).json(&body).send().await }
+        };
+        let keep = post(
+            "/api/v1/contacts",
+            json!({"first_name": "Anna", "emails": ["anna@work.example"]}),
+        )
+        .await;
+        let keep = keep.ok(201)["id"].as_str().unwrap().to_owned();
+        let dup = post("/api/v1/contacts", json!({"last_name": "Nowakowska", "title": "CFO", "emails": ["anna@home.example"], "phones": ["+48 601 234 567"]})).await;
+        let dup = dup.ok(201)["id"].as_str().unwrap().to_owned();
+        post("/api/v1/activities", json!({"kind": "note", "body": "met at fair", "links": [{"type": "contact", "id": dup}]})).await.ok(201);
+        s.post(&format!("/api/v1/contacts/{keep}/merge"))
+            .bearer(&admin.token)
+            .json(&json!({"source_id": keep}))
+            .send()
+            .await
+            .problem(422);
+        let merged = s
+            .post(&format!("/api/v1/contacts/{keep}/merge"))
+            .bearer(&admin.token)
+            .json(&json!({"source_id": dup}))
+            .send()
+            .await;
+        let m = merged.ok(200).clone();
+        assert_eq!(m["first_name"], "Anna");
+        assert_eq!(
+            m["last_name"], "Nowakowska",
+            "empty fields filled from the duplicate"
+        );
+        assert_eq!(m["title"], "CFO");
+        let emails: Vec<&str> = m["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["value"].as_str().unwrap())
+            .collect();
+        assert_eq!(emails, ["anna@work.example", "anna@home.example"]);
+        assert_eq!(m["emails"][0]["primary"], true);
+        s.get(&format!("/api/v1/contacts/{dup}"))
+            .bearer(&admin.token)
+            .send()
+            .await
+            .problem(404);
+        let timeline = s
+            .get(&format!("/api/v1/contacts/{keep}/timeline"))
+            .bearer(&admin.token)
+            .send()
+            .await;
+        assert!(
+            timeline.ok(200)["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["type"] == "activity"),
+            "the note moved"
+        );
+        let found = s
+            .get("/api/v1/contacts?q=nowakowska")
+            .bearer(&admin.token)
+            .send()
+            .await;
+        let ids: Vec<&str> = found.ok(200)["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            [keep.as_str()],
+            "search finds the survivor by the inherited name, not the duplicate"
+        );
+        let audit = s
+            .get(&format!(
+                "/api/v1/audit?action=record.merged&object_id={keep}"
+            ))
+            .bearer(&admin.token)
+            .send()
+            .await;
+        assert_eq!(audit.ok(200)["data"][0]["detail"]["merged"], dup.as_str());
+        // Companies take over the contacts of the duplicate.
+        let a = post("/api/v1/companies", json!({"name": "Acme"}))
+            .await
+            .ok(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let b = post(
+            "/api/v1/companies",
+            json!({"name": "ACME Inc", "domain": "acme.example"}),
+        )
+        .await
+        .ok(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let worker = post(
+            "/api/v1/contacts",
+            json!({"last_name": "Worker", "company_id": b}),
+        )
+        .await
+        .ok(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let merged = s
+            .post(&format!("/api/v1/companies/{a}/merge"))
+            .bearer(&admin.token)
+            .json(&json!({"source_id": b}))
+            .send()
+            .await;
+        assert_eq!(merged.ok(200)["domain"], "acme.example");
+        let w = s
+            .get(&format!("/api/v1/contacts/{worker}"))
+            .bearer(&admin.token)
+            .send()
+            .await;
+        assert_eq!(w.ok(200)["company_id"], a.as_str());
+    }
+}

@@ -78,6 +78,8 @@ struct World {
     /// A live and a trashed record of each object, owned by the admin, visible to all.
     live: BTreeMap<&'static str, Uuid>,
     trashed: BTreeMap<&'static str, Uuid>,
+    /// A second live record of each object, to merge into the first.
+    duplicate: BTreeMap<&'static str, Uuid>,
     proposal_stage: Uuid,
     pipeline: Uuid,
     tag: Uuid,
@@ -131,6 +133,7 @@ async fn world(s: &Server, n: usize) -> World {
     );
     let mut live = BTreeMap::new();
     let mut trashed = BTreeMap::new();
+    let mut duplicate = BTreeMap::new();
     for (plural, body) in OBJECTS {
         let mut body: Value = serde_json::from_str(body).unwrap();
         body["visibility"] = json!("workspace");
@@ -145,6 +148,8 @@ async fn world(s: &Server, n: usize) -> World {
             .await
             .ok(204);
         trashed.insert(plural, gone);
+        let three = s.post(&path).bearer(&admin.token).json(&body).send().await;
+        duplicate.insert(plural, id_of(three.ok_json(201)));
     }
     let pipelines = s.get("/api/v1/pipelines").bearer(&admin.token).send().await;
     let proposal = pipelines.json[0]["stages"]
@@ -201,6 +206,7 @@ async fn world(s: &Server, n: usize) -> World {
         target_token: target,
         live,
         trashed,
+        duplicate,
         proposal_stage: proposal,
         pipeline,
         tag,
@@ -272,6 +278,12 @@ fn body(method: &str, path: &str, caller: &str, n: usize, w: &World) -> Option<V
         ("PATCH", "/api/v1/activities/{id}") => record_patch("subject"),
         ("POST", "/api/v1/leads/{id}/convert") | ("POST", "/api/v1/activities/{id}/complete") => {
             Some(json!({}))
+        }
+        ("POST", "/api/v1/companies/{id}/merge") => {
+            Some(json!({"source_id": w.duplicate["companies"].to_string()}))
+        }
+        ("POST", "/api/v1/contacts/{id}/merge") => {
+            Some(json!({"source_id": w.duplicate["contacts"].to_string()}))
         }
         ("POST", "/api/v1/opportunities/{id}/stage") => {
             Some(json!({"stage_id": w.proposal_stage.to_string()}))
