@@ -33,6 +33,20 @@ pub struct CreatedWorkspace {
 }
 
 pub async fn create(app: &App, input: &NewWorkspaceInput) -> AppResult<CreatedWorkspace> {
+    let ws: WorkspaceId = new_id();
+    let mut w = Write::begin(app, ws, Actor::Operator, &RequestMeta::default()).await?;
+    let created = create_in(app, &mut w, input).await?;
+    w.commit().await?;
+    Ok(created)
+}
+
+/// Creates the workspace `w` writes to, its admin and its default pipeline, inside `w`'s
+/// transaction (the demo seeds it in the same one).
+pub(crate) async fn create_in(
+    app: &App,
+    w: &mut Write,
+    input: &NewWorkspaceInput,
+) -> AppResult<CreatedWorkspace> {
     let mut errors = Errors::new();
     let name = errors.check(WorkspaceName::parse("name", &input.name));
     let explicit_slug = match &input.slug {
@@ -64,12 +78,11 @@ pub async fn create(app: &App, input: &NewWorkspaceInput) -> AppResult<CreatedWo
     let base_slug = explicit_slug
         .clone()
         .unwrap_or_else(|| Slug::from_name(name.as_str()));
-    let ws: WorkspaceId = new_id();
-    let mut w = Write::begin(app, ws, Actor::Operator, &RequestMeta::default()).await?;
+    let ws = w.ws;
     let slug = if explicit_slug.is_some() {
         base_slug.as_str().to_owned()
     } else {
-        free_slug(&mut w, &base_slug).await?
+        free_slug(w, &base_slug).await?
     };
     let workspace = Workspace {
         id: ws,
@@ -106,9 +119,8 @@ pub async fn create(app: &App, input: &NewWorkspaceInput) -> AppResult<CreatedWo
         json!({"id": ws, "slug": workspace.slug}),
     )
     .await?;
-    let admin = insert_parsed(app, &mut w, parsed_admin).await?;
-    crate::pipelines::create_default(&mut w).await?;
-    w.commit().await?;
+    let admin = insert_parsed(app, w, parsed_admin).await?;
+    crate::pipelines::create_default(w).await?;
     Ok(CreatedWorkspace { workspace, admin })
 }
 

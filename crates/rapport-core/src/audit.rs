@@ -61,6 +61,9 @@ pub enum AuditAction {
     ShareRevoked,
     #[serde(rename = "settings.changed")]
     SettingsChanged,
+    /// Records written in bulk (demo data, imports): one entry per batch, not per record.
+    #[serde(rename = "records.bulk_created")]
+    RecordsBulkCreated,
 }
 
 impl AuditAction {
@@ -93,6 +96,7 @@ impl AuditAction {
             Self::ShareGranted => "share.granted",
             Self::ShareRevoked => "share.revoked",
             Self::SettingsChanged => "settings.changed",
+            Self::RecordsBulkCreated => "records.bulk_created",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod catalogue;
 pub mod custom;
+pub mod demo;
 pub mod email;
 pub mod fold;
 pub mod id;

@@ -45,6 +45,15 @@ impl Date {
         self.0.day()
     }
 
+    /// The first instant of this date in UTC.
+    pub fn start_utc(self) -> Timestamp {
+        let micros = self
+            .0
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map_or(0, |z| z.timestamp().as_microsecond());
+        Timestamp::from_micros(micros)
+    }
+
     /// The UTC calendar date of an instant.
     pub fn of(t: Timestamp) -> Self {
         let ts =

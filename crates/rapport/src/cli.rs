@@ -79,8 +79,34 @@ pub enum Command {
     /// Create, list and revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Create and fill the demo workspace on an empty database, or show the one there is.
+    Demo(DemoArgs),
     /// Print the OpenAPI document of the REST API.
     Openapi,
+}
+
+/// What the demo workspace holds. The same seed and date always give the same data.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Seed of the demo data generator.
+    #[arg(long = "seed", env = "RAPPORT_DEMO_SEED", default_value_t = rapport_core::demo::DEFAULT_SEED)]
+    pub seed: u64,
+    /// The day the demo treats as today (YYYY-MM-DD): tasks fall due on it, nothing is
+    /// created after it. Today when left out.
+    #[arg(long = "date", env = "RAPPORT_DEMO_DATE", value_parser = parse_date)]
+    pub date: Option<rapport_core::value::Date>,
+    /// Contacts to generate, with companies, leads, deals and activities in proportion
+    /// (the standard demo has 1,000; bench datasets use 100,000 or 1,000,000).
+    #[arg(
+        long = "contacts",
+        env = "RAPPORT_DEMO_CONTACTS",
+        default_value_t = 1_000
+    )]
+    pub contacts: u64,
+}
+
+fn parse_date(raw: &str) -> Result<rapport_core::value::Date, String> {
+    rapport_core::value::Date::parse("date", raw).map_err(|e| e.message)
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +120,9 @@ pub struct ServeArgs {
     /// Create the demo workspace on an empty database, or reuse it.
     #[arg(long)]
     pub demo: bool,
+    /// The demo's data (with --demo).
+    #[command(flatten)]
+    pub demo_args: DemoArgs,
     /// Browser origins allowed to call the API (repeat or separate with commas).
     #[arg(long, env = "RAPPORT_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origin: Vec<String>,

@@ -2,6 +2,7 @@
 
 mod admin;
 mod cli;
+mod demo;
 mod serve;
 mod setup;
 
@@ -46,6 +47,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Token(cmd) => admin::token(&cli.global, cmd)
+            .await
+            .map(|()| ExitCode::SUCCESS),
+        Command::Demo(args) => demo::run(&cli.global, &args)
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Openapi => {

@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use rapport_app::clock::SystemClock;
-use rapport_app::demo::{self, DemoOutcome};
 use rapport_app::{App, Settings};
 use rapport_core::session::SessionTimeouts;
 use rapport_web::{AppState, WebConfig};
@@ -39,29 +38,7 @@ pub async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let app = App::new(db, Arc::new(SystemClock), settings);
     let url = format!("http://{}", args.bind);
     if args.demo {
-        match demo::ensure(&app).await.map_err(setup::explain)? {
-            DemoOutcome::Created {
-                workspace,
-                email,
-                password,
-            } => {
-                println!("Created the demo workspace \"{}\".", workspace.name);
-                println!("  URL:      {url}");
-                println!("  E-mail:   {email}");
-                println!("  Password: {password}");
-                println!(
-                    "  (shown once; reset it with `rapport user set-password --email {email}`)"
-                );
-            }
-            DemoOutcome::Existing { workspace, email } => {
-                println!("Using the demo workspace \"{}\".", workspace.name);
-                println!("  URL:      {url}");
-                println!("  E-mail:   {email}");
-                println!(
-                    "  (password shown when it was created; reset it with `rapport user set-password --email {email}`)"
-                );
-            }
-        }
+        crate::demo::create_or_show(&app, &args.demo_args, Some(&url), false).await?;
     }
     let config = WebConfig {
         cors_origins: args.cors_origin.clone(),

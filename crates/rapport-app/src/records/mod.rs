@@ -215,7 +215,8 @@ pub(crate) async fn insert_in(
         values: &values,
         custom: &custom,
         actor: Some(ctx.principal.user_id),
-        now: w.now,
+        created_at: w.now,
+        updated_at: w.now,
     };
     records::insert(&mut w.tx, w.ws, object, &new).await?;
     let d = diff(None, &values, &custom, object);

@@ -1,5 +1,4 @@
 use rapport_app::AppError;
-use rapport_app::demo::{self, DemoOutcome};
 use rapport_app::workspaces::{NewWorkspaceInput, create, resolve};
 use rapport_core::{ErrorCode, Role};
 
@@ -85,45 +84,6 @@ async fn derived_slugs_are_made_unique_and_explicit_ones_are_not() {
         assert_eq!(
             resolve(&env.app, Some("kowalski-syn-2")).await.unwrap().id,
             b.workspace.id
-        );
-    }
-}
-
-#[tokio::test]
-async fn the_demo_is_created_once_and_reused_after() {
-    for env in Env::each("demo workspace").await {
-        let first = demo::ensure(&env.app).await.unwrap();
-        let DemoOutcome::Created {
-            workspace,
-            email,
-            password,
-        } = first
-        else {
-            panic!("expected creation");
-        };
-        assert_eq!(email, demo::DEMO_ADMIN_EMAIL);
-        assert!(password.chars().count() >= 20);
-        let again = demo::ensure(&env.app).await.unwrap();
-        assert!(
-            matches!(again, DemoOutcome::Existing { workspace: ref w, .. } if w.id == workspace.id)
-        );
-    }
-}
-
-#[tokio::test]
-async fn the_demo_refuses_a_database_that_already_has_workspaces() {
-    for env in Env::each("demo refuses").await {
-        env.workspace("acme").await;
-        let refused = demo::ensure(&env.app).await;
-        assert!(
-            matches!(
-                refused,
-                Err(AppError::Conflict {
-                    code: "not_empty",
-                    ..
-                })
-            ),
-            "{refused:?}"
         );
     }
 }

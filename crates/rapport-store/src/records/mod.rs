@@ -35,7 +35,9 @@ pub struct NewRecord<'a> {
     pub values: &'a BTreeMap<&'static str, Value>,
     pub custom: &'a Map<String, Json>,
     pub actor: Option<UserId>,
-    pub now: Timestamp,
+    pub created_at: Timestamp,
+    /// Later than `created_at` only for records that arrive with a history (demo data).
+    pub updated_at: Timestamp,
 }
 
 /// Which rows a read considers.
@@ -151,8 +153,8 @@ pub async fn insert(
         ("id".to_owned(), opt_uuid(Some(rec.id))),
         ("custom".to_owned(), json(Json::Object(rec.custom.clone()))),
         ("custom_keys".to_owned(), json(custom_keys(rec.custom))),
-        ("created_at".to_owned(), ts(rec.now)),
-        ("updated_at".to_owned(), ts(rec.now)),
+        ("created_at".to_owned(), ts(rec.created_at)),
+        ("updated_at".to_owned(), ts(rec.updated_at)),
         (
             "created_by".to_owned(),
             opt_uuid(rec.actor.map(|a| a.as_uuid())),
@@ -164,7 +166,7 @@ pub async fn insert(
         ("version".to_owned(), Expr::val(1i64)),
     ];
     cols.extend(column_values(object, rec.values)?);
-    if let Some(at) = timeline_at(object, rec.values, rec.now) {
+    if let Some(at) = timeline_at(object, rec.values, rec.created_at) {
         cols.push(("timeline_at".to_owned(), ts(at)));
     }
     let q = Query::insert()
@@ -175,7 +177,7 @@ pub async fn insert(
     tx.execute(&q)
         .await
         .map_err(|e| e.duplicate_on("external_id", "external_id"))?;
-    relations::write(tx, ws, object, rec.id, rec.values, rec.now).await?;
+    relations::write(tx, ws, object, rec.id, rec.values, rec.created_at).await?;
     reindex(tx, ws, object, rec.id).await
 }
 

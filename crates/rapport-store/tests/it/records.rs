@@ -84,7 +84,8 @@ async fn put(
             values: &values,
             custom: &custom,
             actor: Some(owner),
-            now: t(secs),
+            created_at: t(secs),
+            updated_at: t(secs),
         },
     )
     .await

@@ -239,3 +239,34 @@ fn the_openapi_command_prints_the_document() {
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/api/v1/users"].is_object());
 }
+
+#[test]
+fn the_demo_command_fills_an_empty_database_once_and_reports_what_it_wrote() {
+    let cli = Cli::new();
+    let out = cli.ok(
+        &["demo", "--date", "2026-11-23", "--contacts", "50", "--json"],
+        "",
+    );
+    let made: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(made["created"], true);
+    assert_eq!(made["counts"]["contacts"], 50);
+    assert_eq!(made["counts"]["companies"], 10);
+    assert_eq!(made["counts"]["activities"], 150);
+    assert_eq!(made["users"].as_array().unwrap().len(), 9);
+    assert!(made["password"].as_str().unwrap().len() >= 20);
+    let users = cli.ok(&["user", "list"], "");
+    assert!(users.contains("kenji.watanabe@rapport.test"), "{users}");
+
+    let again: Value = serde_json::from_str(&cli.ok(&["demo", "--json"], "")).unwrap();
+    assert_eq!(again["created"], false);
+    assert!(again.get("password").is_none());
+}
+
+#[test]
+fn a_malformed_demo_date_is_refused_with_the_expected_format() {
+    let cli = Cli::new();
+    let r = cli.run(&["demo", "--date", "2026-13-01"], "");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--date"), "{}", r.stderr);
+    assert!(r.stderr.contains("YYYY-MM-DD"), "{}", r.stderr);
+}

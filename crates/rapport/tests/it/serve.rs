@@ -90,7 +90,7 @@ fn serve_demo_refuses_a_database_with_other_workspaces() {
     let r = cli.run(&["serve", "--demo", "--bind", &free_port().to_string()], "");
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("--demo only seeds an empty database"),
+        r.stderr.contains("the demo only seeds an empty database"),
         "{}",
         r.stderr
     );
