@@ -7,6 +7,7 @@
 
 pub mod audit_log;
 pub mod auth;
+pub mod backup;
 pub mod clock;
 pub mod commands;
 pub mod demo;

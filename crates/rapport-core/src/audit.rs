@@ -9,6 +9,9 @@ use crate::id::UserId;
 pub enum AuditAction {
     #[serde(rename = "workspace.created")]
     WorkspaceCreated,
+    /// The workspace came back from a backup (`rapport restore`).
+    #[serde(rename = "workspace.restored")]
+    WorkspaceRestored,
     #[serde(rename = "user.created")]
     UserCreated,
     #[serde(rename = "user.updated")]
@@ -70,6 +73,7 @@ impl AuditAction {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::WorkspaceCreated => "workspace.created",
+            Self::WorkspaceRestored => "workspace.restored",
             Self::UserCreated => "user.created",
             Self::UserUpdated => "user.updated",
             Self::UserRoleChanged => "user.role_changed",

@@ -28,6 +28,13 @@ pub enum StoreError {
     Migration(String),
     #[error("{0}")]
     Config(String),
+    /// A backup file that cannot be restored, or a backup that could not be written; the
+    /// text says where and why.
+    #[error("{0}")]
+    Backup(String),
+    /// A restore was pointed at a database that already holds data.
+    #[error("{0}")]
+    NotEmpty(String),
     /// A stored value does not decode into its type: corrupt data or a schema mismatch.
     #[error("cannot decode a stored value: {0}")]
     Decode(String),

@@ -9,6 +9,7 @@
 //! This crate holds no business rules: it stores what the app layer decided.
 
 pub mod audit;
+pub mod backup;
 mod db;
 mod error;
 pub mod idempotency;
@@ -31,7 +32,7 @@ pub mod tokens;
 pub mod users;
 pub mod workspaces;
 
-pub use db::{Backend, Conn, Db, DbOptions, Tx};
+pub use db::{Backend, Cell, Column, Conn, Db, DbOptions, ForeignKey, Tx};
 pub use error::{StoreError, UnsafeSetting};
 
 /// A page of a keyset-paginated list: rows after the cursor, at most `limit` of them.

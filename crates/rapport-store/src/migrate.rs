@@ -199,6 +199,34 @@ pub async fn migrate(db: &Db, now: Timestamp) -> Result<Vec<i64>, StoreError> {
     run(db, embedded(db.backend()), now).await
 }
 
+/// Applies pending migrations up to and including `version` only (restoring an older
+/// backup: the data goes in at its own schema, then the rest of the migrations run).
+pub async fn migrate_to(db: &Db, now: Timestamp, version: i64) -> Result<Vec<i64>, StoreError> {
+    let all = embedded(db.backend());
+    if !all.iter().any(|m| m.version == version) {
+        return Err(StoreError::Migration(format!(
+            "schema version {version} is unknown to this Rapport (it knows 1 to {})",
+            all.last().map_or(0, |m| m.version)
+        )));
+    }
+    let upto = all.iter().take_while(|m| m.version <= version).count();
+    run(db, &all[..upto], now).await
+}
+
+/// The newest migration applied to the database seen through `conn` (0 when none is).
+pub async fn schema_version(conn: &mut Conn) -> Result<i64, StoreError> {
+    if !table_exists(conn).await? {
+        return Ok(0);
+    }
+    Ok(read_applied(conn)
+        .await?
+        .iter()
+        .filter(|m| m.state == "applied")
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0))
+}
+
 pub(crate) async fn run(
     db: &Db,
     known: &'static [Migration],

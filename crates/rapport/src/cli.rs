@@ -47,7 +47,12 @@ pub struct Global {
     #[arg(long, global = true, env = "RAPPORT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
     /// A tracing filter such as `info` or `rapport=debug,sqlx=warn`.
-    #[arg(long, global = true, env = "RAPPORT_LOG", default_value = "info")]
+    #[arg(
+        long,
+        global = true,
+        env = "RAPPORT_LOG",
+        default_value = "info,sqlx::postgres::notice=warn"
+    )]
     pub log: String,
     /// Print machine-readable JSON instead of tables.
     #[arg(long, global = true)]
@@ -81,6 +86,26 @@ pub enum Command {
     Token(TokenCommand),
     /// Create and fill the demo workspace on an empty database, or show the one there is.
     Demo(DemoArgs),
+    /// Write a consistent backup of the whole database while it keeps serving.
+    Backup {
+        /// The backup file to write (`-` for standard output). Written under a temporary
+        /// name and renamed when complete.
+        #[arg(long)]
+        to: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a backup into an empty database, SQLite or PostgreSQL, either way round.
+    Restore {
+        /// The backup file to read (`-` for standard input).
+        #[arg(long)]
+        from: PathBuf,
+        /// Only read the file through and check it (lines, counts, checksum); touch no
+        /// database.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the OpenAPI document of the REST API.
     Openapi,
 }

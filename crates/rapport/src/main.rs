@@ -1,6 +1,7 @@
 //! `rapport`: one binary for serving, migrating and administering Rapport.
 
 mod admin;
+mod backup;
 mod cli;
 mod demo;
 mod serve;
@@ -50,6 +51,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Demo(args) => demo::run(&cli.global, &args)
+            .await
+            .map(|()| ExitCode::SUCCESS),
+        Command::Backup { to, force } => backup::backup(&cli.global, &to, force)
+            .await
+            .map(|()| ExitCode::SUCCESS),
+        Command::Restore { from, check } => backup::restore(&cli.global, &from, check)
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Openapi => {

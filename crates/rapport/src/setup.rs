@@ -61,6 +61,13 @@ pub async fn app_for_admin(g: &Global) -> anyhow::Result<App> {
     Ok(App::new(db, Arc::new(SystemClock), Settings::default()))
 }
 
+/// Opens the database as it is, without migrating: backups must be possible before an
+/// upgrade, and restores migrate in their own order.
+pub async fn app_as_is(g: &Global) -> anyhow::Result<App> {
+    let db = connect(g).await?;
+    Ok(App::new(db, Arc::new(SystemClock), Settings::default()))
+}
+
 /// Turns a use-case error into a message for a terminal user.
 pub fn explain(e: AppError) -> anyhow::Error {
     match e {

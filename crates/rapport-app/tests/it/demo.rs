@@ -9,7 +9,7 @@ use rapport_core::value::Date;
 use serde_json::{Map, Value as Json, json};
 use uuid::Uuid;
 
-use crate::support::{Env, caller};
+use crate::support::{Env, caller, list_all};
 
 fn small() -> DemoOptions {
     DemoOptions {
@@ -64,23 +64,6 @@ async fn count(env: &Env, who: &Caller, object: ObjectType, filters: &[(&str, &s
         .unwrap()
         .total
         .unwrap()
-}
-
-async fn all(env: &Env, who: &Caller, object: ObjectType) -> Vec<Json> {
-    let mut out = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut params = vec![("limit".to_owned(), "200".to_owned())];
-        if let Some(c) = &cursor {
-            params.push(("cursor".to_owned(), c.clone()));
-        }
-        let page = records::list(&env.app, who, object, &params).await.unwrap();
-        out.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return out,
-        }
-    }
 }
 
 #[tokio::test]
@@ -204,7 +187,7 @@ async fn the_same_seed_and_date_give_the_same_records_on_every_database() {
             ObjectType::Opportunity,
             ObjectType::Activity,
         ] {
-            for r in all(&env, &admin, object).await {
+            for r in list_all(&env, &admin, object).await {
                 let label = ["name", "subject"]
                     .iter()
                     .find_map(|f| r.get(*f).and_then(Json::as_str))
@@ -220,7 +203,7 @@ async fn the_same_seed_and_date_give_the_same_records_on_every_database() {
     let env = Env::each("demo deterministic again").await.remove(0);
     let (password, _) = create(&env, &small()).await;
     let admin = sign_in(&env, demo::DEMO_ADMIN_EMAIL, &password).await;
-    let companies: Vec<String> = all(&env, &admin, ObjectType::Company)
+    let companies: Vec<String> = list_all(&env, &admin, ObjectType::Company)
         .await
         .iter()
         .map(|r| r["id"].as_str().unwrap().to_owned())
@@ -241,7 +224,7 @@ async fn every_demo_user_signs_in_with_the_shared_password_and_sees_by_role() {
             let who = sign_in(&env, &format!("{}@rapport.test", u.login), &password).await;
             assert_eq!(who.principal.role, u.role);
             assert_eq!(who.principal.team_id.is_some(), u.team.is_some());
-            let visible = all(&env, &who, ObjectType::Opportunity).await;
+            let visible = list_all(&env, &who, ObjectType::Opportunity).await;
             match u.role {
                 // Opportunities are team-visible: a rep sees their team's, never all.
                 Role::Rep | Role::Manager => {
@@ -273,7 +256,7 @@ async fn deals_carry_their_stage_history_and_contacts_their_activities() {
         let (password, _) = create(&env, &small()).await;
         let admin = sign_in(&env, demo::DEMO_ADMIN_EMAIL, &password).await;
         let mut moved = 0;
-        for deal in all(&env, &admin, ObjectType::Opportunity).await {
+        for deal in list_all(&env, &admin, ObjectType::Opportunity).await {
             let id: Uuid = deal["id"].as_str().unwrap().parse().unwrap();
             let history = pipelines::history(&env.app, &admin, id).await.unwrap();
             assert!(!history.is_empty());
@@ -287,7 +270,11 @@ async fn deals_carry_their_stage_history_and_contacts_their_activities() {
         }
         assert!(moved > 10, "only {moved} deals ever moved");
         let mut with_activities = 0;
-        for contact in all(&env, &admin, ObjectType::Contact).await.iter().take(30) {
+        for contact in list_all(&env, &admin, ObjectType::Contact)
+            .await
+            .iter()
+            .take(30)
+        {
             let id: Uuid = contact["id"].as_str().unwrap().parse().unwrap();
             let page = timeline::page(&env.app, &admin, ObjectType::Contact, id, None, None)
                 .await

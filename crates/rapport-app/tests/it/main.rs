@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod auth;
+mod backup;
 mod demo;
 mod records;
 mod support;

@@ -106,3 +106,27 @@ pub async fn audit_actions(env: &Env, admin: &Caller) -> Vec<String> {
         .map(|e| e.action)
         .collect()
 }
+
+/// Every record of `object` the caller may see, page by page.
+pub async fn list_all(
+    env: &Env,
+    who: &Caller,
+    object: rapport_core::object::ObjectType,
+) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut params = vec![("limit".to_owned(), "200".to_owned())];
+        if let Some(c) = &cursor {
+            params.push(("cursor".to_owned(), c.clone()));
+        }
+        let page = rapport_app::records::list(&env.app, who, object, &params)
+            .await
+            .unwrap();
+        out.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return out,
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! PostgreSQL database.
 
 mod audit_outbox;
+mod backup;
 mod credentials;
 mod migrations;
 mod records;

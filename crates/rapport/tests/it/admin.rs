@@ -270,3 +270,79 @@ fn a_malformed_demo_date_is_refused_with_the_expected_format() {
     assert!(r.stderr.contains("--date"), "{}", r.stderr);
     assert!(r.stderr.contains("YYYY-MM-DD"), "{}", r.stderr);
 }
+
+#[test]
+fn a_backup_file_restores_into_a_new_database_and_is_never_overwritten_by_accident() {
+    let source = Cli::new();
+    source.ok(&["demo", "--contacts", "40", "--date", "2026-11-23"], "");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nightly.rbk");
+    let file_arg = file.to_str().unwrap();
+    source.ok(&["backup", "--to", file_arg], "");
+    assert!(file.exists());
+    assert!(!dir.path().join("nightly.rbk.partial").exists());
+    source.fails(&["backup", "--to", file_arg], "", "--force");
+    source.ok(&["backup", "--to", file_arg, "--force"], "");
+
+    let checked: Value =
+        serde_json::from_str(&source.ok(&["restore", "--from", file_arg, "--check", "--json"], ""))
+            .unwrap();
+    assert_eq!(checked["tables"]["contacts"], 40);
+
+    let target = Cli::new();
+    let restored: Value =
+        serde_json::from_str(&target.ok(&["restore", "--from", file_arg, "--json"], "")).unwrap();
+    assert_eq!(restored["tables"]["companies"], 8);
+    let users = target.ok(&["user", "list"], "");
+    assert!(users.contains("maria.jensen@rapport.test"), "{users}");
+    // A second restore would mix two databases; it is refused and changes nothing.
+    target.fails(&["restore", "--from", file_arg], "", "already holds data");
+}
+
+#[test]
+fn a_backup_streams_to_standard_output_and_back_in() {
+    let source = Cli::new();
+    source.workspace("Acme", "boss@acme.example");
+    let out = source.command(&["backup", "--to", "-"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(&out.stdout[..2], &[0x1f, 0x8b], "gzip on stdout");
+    let target = Cli::new();
+    let mut child = target
+        .command(&["restore", "--from", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(&out.stdout).unwrap();
+    let done = child.wait_with_output().unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let listed = target.ok(&["workspace", "list"], "");
+    assert!(listed.contains("acme"), "{listed}");
+}
+
+#[test]
+fn restoring_something_that_is_not_a_backup_says_so() {
+    let cli = Cli::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.csv");
+    std::fs::write(&file, "name,email\nAnna,anna@example.com\n").unwrap();
+    cli.fails(
+        &["restore", "--from", file.to_str().unwrap()],
+        "",
+        "not a Rapport backup",
+    );
+    cli.fails(
+        &["restore", "--from", "/nonexistent/file.rbk"],
+        "",
+        "cannot open",
+    );
+}

@@ -25,6 +25,10 @@ use uuid::Uuid;
 
 use crate::error::{StoreError, UnsafeSetting};
 
+mod raw;
+
+pub use raw::{Cell, Column, ForeignKey};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
