@@ -39,10 +39,12 @@ macro_rules! migrations {
 const SQLITE: &[Migration] = migrations!("sqlite":
     (1, "foundation", "0001_foundation.sql"),
     (2, "records", "0002_records.sql"),
+    (3, "search_by_object", "0003_search_by_object.sql"),
 );
 const POSTGRES: &[Migration] = migrations!("postgres":
     (1, "foundation", "0001_foundation.sql"),
     (2, "records", "0002_records.sql"),
+    (3, "search_by_object", "0003_search_by_object.sql"),
 );
 
 pub fn embedded(backend: Backend) -> &'static [Migration] {

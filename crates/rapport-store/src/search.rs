@@ -8,7 +8,7 @@ use rapport_core::fold;
 use rapport_core::object::ObjectType;
 use rapport_core::record::Record;
 use rapport_core::value::Value;
-use sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SelectStatement};
+use sea_query::{Alias, Expr, ExprTrait, IntoTableRef, OnConflict, Query, SelectStatement};
 use uuid::Uuid;
 
 use crate::db::{Backend, Tx, id, opt_uuid};
@@ -86,8 +86,29 @@ pub(crate) async fn remove(
     tx.execute(&q).await.map(drop)
 }
 
-/// `(record_id, rank)` of documents matching every term as a word prefix; lower rank is
-/// better. Terms come from `fold::search_terms`, so they hold letters and digits only.
+/// How many of the newest matching documents a search ranks. Ranking every match of a
+/// two-letter prefix over a million records cannot meet the 10 ms budget; ranking the
+/// newest thousand can, and typing one more letter narrows the set (like Salesforce's SOSL,
+/// which stops at 2,000).
+pub const CANDIDATES: u64 = 1_000;
+
+/// SQLite keeps one full-text index per object, so that a search of contacts never wades
+/// through activities.
+pub(crate) fn fts_table(object: ObjectType) -> &'static str {
+    match object {
+        ObjectType::Company => "search_fts_company",
+        ObjectType::Contact => "search_fts_contact",
+        ObjectType::Lead => "search_fts_lead",
+        ObjectType::Opportunity => "search_fts_opportunity",
+        ObjectType::Activity => "search_fts_activity",
+    }
+}
+
+/// `(record_id, rank)` of the newest [`CANDIDATES`] documents matching every term as a
+/// word prefix; lower rank is better. Terms come from `fold::search_terms`, so they hold
+/// letters and digits only. The caller must put this first in its FROM (see
+/// `records::list_select`): SQLite's planner otherwise walks every record and runs the
+/// full-text query once per row.
 pub(crate) fn matching(
     backend: Backend,
     ws: WorkspaceId,
@@ -95,6 +116,7 @@ pub(crate) fn matching(
     terms: &[String],
 ) -> SelectStatement {
     let d = Alias::new("d");
+    let c = Alias::new("c");
     match backend {
         Backend::Sqlite => {
             let expr: String = terms
@@ -102,20 +124,26 @@ pub(crate) fn matching(
                 .map(|t| format!("\"{}\"*", t.replace('"', "")))
                 .collect::<Vec<_>>()
                 .join(" ");
+            let fts = fts_table(object);
+            // Newest first straight from the index, so only CANDIDATES rows are ranked.
+            let candidates = Query::select()
+                .expr_as(Expr::cust("rowid"), Alias::new("doc"))
+                .expr_as(Expr::cust(format!("bm25({fts})")), Alias::new("rank"))
+                .from(Alias::new(fts))
+                .and_where(Expr::cust_with_values(format!("{fts} MATCH ?"), [expr]))
+                .order_by_expr(Expr::cust("rowid"), sea_query::Order::Desc)
+                .limit(CANDIDATES)
+                .to_owned();
             Query::select()
                 .column((d.clone(), Alias::new("record_id")))
-                .expr_as(Expr::cust("bm25(search_fts)"), Alias::new("rank"))
-                .from(Alias::new("search_fts"))
-                .join_as(
-                    sea_query::JoinType::InnerJoin,
-                    Alias::new("search_docs"),
-                    d.clone(),
-                    Expr::col((d.clone(), Alias::new("doc_id")))
-                        .equals((Alias::new("search_fts"), Alias::new("rowid"))),
+                .column((c.clone(), Alias::new("rank")))
+                .from_subquery(candidates, c.clone())
+                // sea-query drops ON from CROSS JOIN; the join condition goes in WHERE.
+                .cross_join(Alias::new("search_docs").into_table_ref().alias(d.clone()))
+                .and_where(
+                    Expr::col((d.clone(), Alias::new("doc_id"))).equals((c, Alias::new("doc"))),
                 )
-                .and_where(Expr::cust_with_values("search_fts MATCH ?", [expr]))
-                .and_where(Expr::col((d.clone(), Alias::new("workspace_id"))).eq(id(ws)))
-                .and_where(Expr::col((d, Alias::new("object_type"))).eq(object.as_str()))
+                .and_where(Expr::col((d, Alias::new("workspace_id"))).eq(id(ws)))
                 .to_owned()
         }
         Backend::Postgres => {
@@ -124,22 +152,28 @@ pub(crate) fn matching(
                 .map(|t| format!("{t}:*"))
                 .collect::<Vec<_>>()
                 .join(" & ");
+            let candidates = Query::select()
+                .column(Alias::new("record_id"))
+                .column(Alias::new("tsv"))
+                .from(Alias::new("search_docs"))
+                .and_where(Expr::cust_with_values(
+                    "\"tsv\" @@ to_tsquery('simple', $1)",
+                    [expr.clone()],
+                ))
+                .and_where(Expr::col(Alias::new("workspace_id")).eq(id(ws)))
+                .and_where(Expr::col(Alias::new("object_type")).eq(object.as_str()))
+                .limit(CANDIDATES)
+                .to_owned();
             Query::select()
                 .column((d.clone(), Alias::new("record_id")))
                 .expr_as(
                     Expr::cust_with_values(
                         "-(ts_rank(\"d\".\"tsv\", to_tsquery('simple', $1)))::double precision",
-                        [expr.clone()],
+                        [expr],
                     ),
                     Alias::new("rank"),
                 )
-                .from_as(Alias::new("search_docs"), d.clone())
-                .and_where(Expr::cust_with_values(
-                    "\"d\".\"tsv\" @@ to_tsquery('simple', $1)",
-                    [expr],
-                ))
-                .and_where(Expr::col((d.clone(), Alias::new("workspace_id"))).eq(id(ws)))
-                .and_where(Expr::col((d, Alias::new("object_type"))).eq(object.as_str()))
+                .from_subquery(candidates, d)
                 .to_owned()
         }
     }

@@ -15,7 +15,7 @@ use rapport_core::query::ListQuery;
 use rapport_core::record::Record;
 use rapport_core::value::Value;
 use rapport_core::{Id, TeamId, Timestamp, UserId, WorkspaceId};
-use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_query::{Alias, Expr, ExprTrait, IntoTableRef, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
@@ -258,6 +258,11 @@ async fn reindex(
 fn select_all(object: ObjectType) -> SelectStatement {
     let mut q = Query::select();
     q.from_as(table(object), r());
+    select_columns(&mut q, object);
+    q
+}
+
+fn select_columns(q: &mut SelectStatement, object: ObjectType) {
     q.column((r(), Alias::new("deleted_at")));
     q.column((r(), Alias::new("custom")));
     for f in stored_fields(object) {
@@ -265,7 +270,6 @@ fn select_all(object: ObjectType) -> SelectStatement {
             q.column((r(), Alias::new(c)));
         }
     }
-    q
 }
 
 fn decode_row(object: ObjectType, row: &Row) -> Result<Record, StoreError> {
@@ -398,7 +402,32 @@ fn list_select(
     query: &ListQuery,
     search_terms: &[String],
 ) -> (SelectStatement, bool) {
-    let mut q = select_all(object);
+    let searching = !search_terms.is_empty();
+    let mut q = if searching {
+        // The search comes first in FROM: SQLite joins in FROM order when told CROSS JOIN,
+        // and its planner otherwise runs the full-text query once per record.
+        let mut q = Query::select();
+        q.from_subquery(
+            search::matching(backend, ws, object, search_terms),
+            Alias::new("s"),
+        );
+        let on =
+            Expr::col((Alias::new("s"), Alias::new("record_id"))).equals((r(), Alias::new("id")));
+        match backend {
+            // sea-query drops ON from CROSS JOIN; the join condition goes in WHERE.
+            Backend::Sqlite => {
+                q.cross_join(table(object).into_table_ref().alias(r()))
+                    .and_where(on);
+            }
+            Backend::Postgres => {
+                q.join_as(sea_query::JoinType::InnerJoin, table(object), r(), on);
+            }
+        }
+        select_columns(&mut q, object);
+        q
+    } else {
+        select_all(object)
+    };
     scope(
         &mut q,
         ws,
@@ -413,16 +442,6 @@ fn list_select(
     }
     for f in &query.filters {
         q.cond_where(listing::filter(backend, ws, object, f));
-    }
-    let searching = !search_terms.is_empty();
-    if searching {
-        let sub = search::matching(backend, ws, object, search_terms);
-        q.join_subquery(
-            sea_query::JoinType::InnerJoin,
-            sub,
-            Alias::new("s"),
-            Expr::col((Alias::new("s"), Alias::new("record_id"))).equals((r(), Alias::new("id"))),
-        );
     }
     (q, searching)
 }

@@ -159,14 +159,16 @@ pub(crate) async fn load(
         .and_where(Expr::col(Alias::new("workspace_id")).eq(id(ws)))
         .and_where(Expr::col(Alias::new("object_type")).eq(object.as_str()))
         .and_where(in_ids("record_id"))
-        .order_by(Alias::new("tag_id"), Order::Asc)
         .to_owned();
+    // Sorted here rather than by ORDER BY, which tempts SQLite's planner into walking the
+    // tag index over every tagged record instead of looking up these few.
     let mut tags: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for row in c.fetch_all(&q).await? {
         tags.entry(row.uuid_col("record_id")?)
             .or_default()
             .push(row.uuid_col("tag_id")?);
     }
+    tags.values_mut().for_each(|v| v.sort_unstable());
 
     let mut links: HashMap<Uuid, Vec<Link>> = HashMap::new();
     if object == ObjectType::Activity {
@@ -179,8 +181,6 @@ pub(crate) async fn load(
             .from(Alias::new("activity_links"))
             .and_where(Expr::col(Alias::new("workspace_id")).eq(id(ws)))
             .and_where(in_ids("activity_id"))
-            .order_by(Alias::new("object_type"), Order::Asc)
-            .order_by(Alias::new("record_id"), Order::Asc)
             .to_owned();
         for row in c.fetch_all(&q).await? {
             let object: ObjectType = row
@@ -195,6 +195,7 @@ pub(crate) async fn load(
                     id: row.uuid_col("record_id")?,
                 });
         }
+        links.values_mut().for_each(|v| v.sort_unstable());
     }
 
     let mut roles: HashMap<Uuid, Vec<RoleLink>> = HashMap::new();

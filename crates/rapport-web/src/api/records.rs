@@ -120,7 +120,7 @@ macro_rules! record_api {
                     ("cursor" = Option<String>, Query, description = "The next_cursor of the previous page"),
                     ("sort" = Option<String>, Query, description = "Comma-separated sortable fields, - for descending (sort=last_name,-created_at); the id breaks ties"),
                     ("fields" = Option<String>, Query, description = "Comma-separated fields to return (sparse fieldset)"),
-                    ("q" = Option<String>, Query, description = "Full-text search (word prefixes, any case, with or without diacritics); results by relevance"),
+                    ("q" = Option<String>, Query, description = "Full-text search (word prefixes, any case, with or without diacritics): the newest 1,000 matches, ranked by relevance"),
                     ("count" = Option<bool>, Query, description = "Add total: how many records match"),
                     ("trashed" = Option<bool>, Query, description = "List the trash instead"),
                 ),
