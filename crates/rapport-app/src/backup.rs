@@ -100,6 +100,7 @@ pub async fn restore<R: Read + Send>(
         .await
         .map_err(explain)?;
     migrate::migrate(&app.db, now).await.map_err(explain)?;
+    app.db.optimize().await?;
     note_restored(app, &summary).await?;
     Ok(summary)
 }

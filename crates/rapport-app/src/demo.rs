@@ -139,6 +139,7 @@ pub async fn ensure(
     };
     let (w, counts) = seed(app, w, created.admin.user.id, &password, &spec, progress).await?;
     w.commit().await?;
+    app.db.optimize().await?;
     let users = USERS[1..]
         .iter()
         .map(|u| (format!("{}@{USER_DOMAIN}", u.login), u.role.as_str()))

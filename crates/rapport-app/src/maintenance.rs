@@ -36,6 +36,7 @@ pub async fn sweep(app: &App) -> AppResult<SweepReport> {
     let idempotency_keys = rapport_store::idempotency::sweep(&mut tx, now).await?;
     tx.commit().await?;
     let purged_records = crate::records::purge_expired(app, app.settings.trash_retention).await?;
+    app.db.optimize().await?;
     Ok(SweepReport {
         sessions,
         throttle_buckets,

@@ -35,6 +35,7 @@ pub async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
         },
         ..Settings::default()
     };
+    db.optimize().await.context("refreshing query statistics")?;
     let app = App::new(db, Arc::new(SystemClock), settings);
     let url = format!("http://{}", args.bind);
     if args.demo {

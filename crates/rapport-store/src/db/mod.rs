@@ -149,6 +149,25 @@ impl Db {
         })
     }
 
+    /// Refreshes the query planner's statistics where they are missing or stale. SQLite has
+    /// none until ANALYZE runs, and without them it prefers an index that serves an ORDER
+    /// BY over one that finds the few rows asked for (a 20-row tag lookup took 12 ms on
+    /// 100,000 contacts). Sampling keeps it to milliseconds on large tables. PostgreSQL's
+    /// autovacuum analyzes by itself.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        match &*self.pools {
+            Pools::Sqlite { writer, .. } => {
+                let mut c = writer.acquire().await.map_err(map_err)?;
+                sqlx::raw_sql("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+                    .execute(&mut *c)
+                    .await
+                    .map(drop)
+                    .map_err(map_err)
+            }
+            Pools::Postgres(_) => Ok(()),
+        }
+    }
+
     /// A cheap round trip for readiness checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
         let mut conn = self.read().await?;

@@ -1,0 +1,492 @@
+//! `rapport-bench`: builds bench datasets and measures every budget of DESIGN §9 against a
+//! real `rapport serve` process, printing one table with the machine line.
+
+mod client;
+mod machine;
+mod server;
+mod stats;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+
+use crate::client::Client;
+use crate::server::Server;
+use crate::stats::{Latencies, ms, thousands};
+
+#[derive(Parser)]
+#[command(about = "Rapport benches: datasets and the DESIGN §9 budget table")]
+struct Cli {
+    /// The rapport binary to measure (build it with `cargo build --release`).
+    #[arg(long, default_value = "target/release/rapport")]
+    rapport: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the demo dataset at bench scale into a database (which must be empty).
+    Dataset {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 100_000)]
+        contacts: u64,
+    },
+    /// Measure every budget row against a dataset built by `dataset`.
+    Run {
+        #[arg(long)]
+        database_url: String,
+        /// Requests per latency row.
+        #[arg(long, default_value_t = 1_000)]
+        samples: usize,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if !cli.rapport.exists() {
+        bail!(
+            "{} does not exist; run `cargo build --release` first or pass --rapport",
+            cli.rapport.display()
+        );
+    }
+    match cli.command {
+        Command::Dataset {
+            database_url,
+            contacts,
+        } => dataset(&cli.rapport, &database_url, contacts),
+        Command::Run {
+            database_url,
+            samples,
+        } => run(&cli.rapport, &database_url, samples).await,
+    }
+}
+
+fn rapport(bin: &Path, database_url: &str, args: &[&str]) -> anyhow::Result<String> {
+    let out = std::process::Command::new(bin)
+        .args(args)
+        .env("RAPPORT_DATABASE_URL", database_url)
+        .env("RAPPORT_LOG", "warn")
+        .output()
+        .with_context(|| format!("running {}", bin.display()))?;
+    if !out.status.success() {
+        bail!(
+            "rapport {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn dataset(bin: &Path, database_url: &str, contacts: u64) -> anyhow::Result<()> {
+    println!("machine: {}", machine::describe());
+    let started = Instant::now();
+    let n = contacts.to_string();
+    let out = rapport(
+        bin,
+        database_url,
+        &["demo", "--contacts", &n, "--date", "2026-11-23", "--json"],
+    )?;
+    let made: Value = serde_json::from_str(&out)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let counts = &made["counts"];
+    let total: u64 = [
+        "companies",
+        "contacts",
+        "leads",
+        "opportunities",
+        "activities",
+    ]
+    .iter()
+    .filter_map(|k| counts[*k].as_u64())
+    .sum();
+    println!(
+        "dataset: {} contacts, {} companies, {} leads, {} opportunities, {} activities",
+        thousands(counts["contacts"].as_u64().unwrap_or(0)),
+        thousands(counts["companies"].as_u64().unwrap_or(0)),
+        thousands(counts["leads"].as_u64().unwrap_or(0)),
+        thousands(counts["opportunities"].as_u64().unwrap_or(0)),
+        thousands(counts["activities"].as_u64().unwrap_or(0)),
+    );
+    println!(
+        "built in {seconds:.1} s ({} records/s)",
+        thousands((total as f64 / seconds) as u64)
+    );
+    Ok(())
+}
+
+/// One line of the result table.
+struct Row {
+    what: String,
+    budget: String,
+    measured: String,
+    ok: Option<bool>,
+}
+
+impl Row {
+    fn new(what: &str, budget: &str, measured: String, ok: Option<bool>) -> Row {
+        Row {
+            what: what.to_owned(),
+            budget: budget.to_owned(),
+            measured,
+            ok,
+        }
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    println!("| what | budget | measured | verdict |");
+    println!("|---|---|---|---|");
+    for r in rows {
+        let verdict = match r.ok {
+            Some(true) => "ok",
+            Some(false) => "MISSED",
+            None => "not measured",
+        };
+        println!("| {} | {} | {} | {verdict} |", r.what, r.budget, r.measured);
+    }
+}
+
+async fn latency_row(what: &str, budget_ms: f64, samples: &Latencies) -> Row {
+    let p95 = samples.percentile(95.0);
+    Row::new(
+        what,
+        &format!("p95 ≤ {budget_ms} ms"),
+        format!(
+            "p50 {}, p95 {}, p99 {} (n={})",
+            ms(samples.percentile(50.0)),
+            ms(p95),
+            ms(samples.percentile(99.0)),
+            samples.len()
+        ),
+        Some(p95.as_secs_f64() * 1_000.0 <= budget_ms),
+    )
+}
+
+async fn timed(
+    c: &mut Client,
+    lat: &mut Latencies,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> anyhow::Result<Value> {
+    let t = Instant::now();
+    let v = c.json(method, path, body).await?;
+    lat.push(t.elapsed());
+    Ok(v)
+}
+
+async fn creates(addr: &str, token: &str, clients: usize, each: usize) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for k in 0..clients {
+        let (addr, token) = (addr.to_owned(), token.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let mut c = Client::connect(&addr, &token).await?;
+            for i in 0..each {
+                let body = json!({
+                    "first_name": "Bench",
+                    "last_name": format!("Client{k} Row{i}"),
+                    "emails": [{"value": format!("bench.{k}.{i}@load.example")}],
+                })
+                .to_string();
+                c.json("POST", "/api/v1/contacts", Some(&body)).await?;
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok((clients * each) as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Ids spread over the whole table: the first id created at or after random instants.
+async fn random_ids(c: &mut Client, n: usize) -> anyhow::Result<Vec<String>> {
+    let first = c
+        .json(
+            "GET",
+            "/api/v1/contacts?sort=created_at&limit=1&fields=id,created_at",
+            None,
+        )
+        .await?;
+    let last = c
+        .json(
+            "GET",
+            "/api/v1/contacts?sort=-created_at&limit=1&fields=id,created_at",
+            None,
+        )
+        .await?;
+    let at = |v: &Value| -> anyhow::Result<i64> {
+        let s = v["data"][0]["created_at"]
+            .as_str()
+            .context("no contacts in the dataset")?;
+        Ok(parse_rfc3339_secs(s))
+    };
+    let (lo, hi) = (at(&first)?, at(&last)?);
+    let mut ids = Vec::with_capacity(n);
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    while ids.len() < n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let t = lo + (x % (hi - lo).max(1) as u64) as i64;
+        let path = format!(
+            "/api/v1/contacts?sort=created_at&limit=1&fields=id&filter[created_at][gte]={}",
+            format_secs(t)
+        );
+        let v = c.json("GET", &path, None).await?;
+        if let Some(id) = v["data"][0]["id"].as_str() {
+            ids.push(id.to_owned());
+        }
+    }
+    Ok(ids)
+}
+
+fn parse_rfc3339_secs(s: &str) -> i64 {
+    // YYYY-MM-DDTHH:MM:SS…Z → seconds since the epoch (days from civil, Howard Hinnant).
+    let n = |a: usize, b: usize| s.get(a..b).and_then(|x| x.parse::<i64>().ok()).unwrap_or(0);
+    let (y, m, d) = (n(0, 4), n(5, 7), n(8, 10));
+    let (hh, mm, ss) = (n(11, 13), n(14, 16), n(17, 19));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86_400 + hh * 3_600 + mm * 60 + ss
+}
+
+fn format_secs(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let rem = t.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60
+    )
+}
+
+async fn run(bin: &Path, database_url: &str, samples: usize) -> anyhow::Result<()> {
+    println!("machine: {}", machine::describe());
+    let mut rows = Vec::new();
+
+    // Cold start: the median of three starts, from exec to /readyz answering 200.
+    let mut starts = Vec::new();
+    for _ in 0..3 {
+        let s = Server::start(bin, database_url).await?;
+        starts.push(s.ready_after);
+    }
+    starts.sort_unstable();
+    let cold = starts[1];
+    rows.push(Row::new(
+        "cold start to ready",
+        "≤ 200 ms",
+        format!("{} (median of 3)", ms(cold)),
+        Some(cold <= Duration::from_millis(200)),
+    ));
+
+    let token_json = rapport(
+        bin,
+        database_url,
+        &[
+            "token",
+            "create",
+            "--email",
+            "admin@rapport.test",
+            "--name",
+            "bench",
+            "--json",
+        ],
+    )?;
+    let token: Value = serde_json::from_str(&token_json)?;
+    let token = token["token"]
+        .as_str()
+        .context("the token command printed no token")?
+        .to_owned();
+
+    let server = Server::start(bin, database_url).await?;
+    let addr = server.addr.clone();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle = machine::rss_mib(server.pid).map_or(0.0, |(now, _)| now);
+
+    let mut c = Client::connect(&addr, &token).await?;
+    let total = c
+        .json("GET", "/api/v1/contacts?count=true&limit=1&fields=id", None)
+        .await?["total"]
+        .as_u64()
+        .unwrap_or(0);
+    println!("dataset: {} contacts", thousands(total));
+
+    // Creates through the whole stack: parse, policy, insert, audit, outbox, commit.
+    let one = creates(&addr, &token, 1, samples.max(500)).await?;
+    rows.push(Row::new(
+        "API create with audit and outbox, 1 client",
+        "≥ 1,000/s",
+        format!("{}/s", thousands(one as u64)),
+        Some(one >= 1_000.0),
+    ));
+    let sixteen = creates(&addr, &token, 16, samples.max(500) / 8).await?;
+    rows.push(Row::new(
+        "API create with audit and outbox, 16 clients",
+        "≥ 2,000/s",
+        format!("{}/s", thousands(sixteen as u64)),
+        Some(sixteen >= 2_000.0),
+    ));
+
+    let ids = random_ids(&mut c, samples).await?;
+    let mut lat = Latencies::new();
+    for id in &ids {
+        timed(
+            &mut c,
+            &mut lat,
+            "GET",
+            &format!("/api/v1/contacts/{id}"),
+            None,
+        )
+        .await?;
+    }
+    rows.push(latency_row("get by id", 2.0, &lat).await);
+
+    // List pages: indexed filters and sorts, first pages and deep ones by cursor.
+    let mut lat = Latencies::new();
+    let owners = c.json("GET", "/api/v1/users?limit=50", None).await?;
+    let owner_ids: Vec<String> = owners["data"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|u| u["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let lists = [
+        "/api/v1/contacts?sort=last_name&limit=20".to_owned(),
+        "/api/v1/contacts?sort=-created_at&limit=20".to_owned(),
+        format!(
+            "/api/v1/contacts?filter[owner_id][eq]={}&sort=last_name&limit=20",
+            owner_ids.get(2).cloned().unwrap_or_default()
+        ),
+        "/api/v1/activities?filter[status][eq]=open&sort=due_at&limit=20".to_owned(),
+        "/api/v1/opportunities?filter[stage_kind][eq]=open&sort=-amount&limit=20".to_owned(),
+    ];
+    let depth = (samples / lists.len()).max(1);
+    for start in &lists {
+        let mut path = start.clone();
+        for _ in 0..depth {
+            let page = timed(&mut c, &mut lat, "GET", &path, None).await?;
+            match page["next_cursor"].as_str() {
+                Some(cur) => path = format!("{start}&cursor={cur}"),
+                None => break,
+            }
+        }
+    }
+    rows.push(
+        latency_row(
+            "list page (indexed filter and sort, any depth by cursor)",
+            10.0,
+            &lat,
+        )
+        .await,
+    );
+
+    let mut lat = Latencies::new();
+    let prefixes = [
+        "mar", "joh", "sch", "mül", "nor", "and", "kow", "gar", "dup", "ros", "ann", "pet", "sil",
+        "ber", "lin", "kat", "tom", "van", "wat", "nak",
+    ];
+    for i in 0..samples {
+        let q = prefixes[i % prefixes.len()];
+        timed(
+            &mut c,
+            &mut lat,
+            "GET",
+            &format!("/api/v1/contacts?q={q}&limit=20"),
+            None,
+        )
+        .await?;
+    }
+    rows.push(latency_row("full-text prefix search", 10.0, &lat).await);
+
+    // Unindexed work: contains filters, exact counts, sorts by a custom field.
+    let fields = c.json("GET", "/api/v1/custom_fields", None).await?;
+    let exists = fields["data"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|f| f["key"] == "bench_score"));
+    if !exists {
+        let body = json!({"object_type": "contact", "key": "bench_score",
+                          "label": "Bench score", "kind": "number"});
+        c.json("POST", "/api/v1/custom_fields", Some(&body.to_string()))
+            .await?;
+    }
+    let mut lat = Latencies::new();
+    let heavy = [
+        "/api/v1/contacts?filter[last_name][contains]=ers&limit=20",
+        "/api/v1/contacts?filter[title][contains]=manager&count=true&limit=20",
+        "/api/v1/contacts?count=true&limit=20",
+        "/api/v1/contacts?sort=custom.bench_score&limit=20",
+        "/api/v1/companies?filter[name][contains]=ind&count=true&limit=20",
+    ];
+    for i in 0..(samples / 10).max(20) {
+        timed(&mut c, &mut lat, "GET", heavy[i % heavy.len()], None).await?;
+    }
+    rows.push(
+        latency_row(
+            "contains filters, counts, unindexed custom-field sorts",
+            200.0,
+            &lat,
+        )
+        .await,
+    );
+
+    rows.push(Row::new(
+        "HTML page rendered on the server (list, record, board)",
+        "p95 ≤ 20 ms",
+        "no server-rendered UI yet (issue 5)".to_owned(),
+        None,
+    ));
+
+    let (_, peak) = machine::rss_mib(server.pid).unwrap_or((0.0, 0.0));
+    rows.push(Row::new(
+        "RSS idle",
+        "≤ 50 MB",
+        format!("{idle:.1} MiB"),
+        Some(idle <= 50.0),
+    ));
+    rows.push(Row::new(
+        "RSS under load (peak)",
+        "≤ 300 MB",
+        format!("{peak:.1} MiB"),
+        Some(peak <= 300.0),
+    ));
+    drop(server);
+    print_table(&rows);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for t in [0, 1_795_392_000, 951_782_400, 4_102_444_799] {
+            assert_eq!(parse_rfc3339_secs(&format_secs(t)), t);
+        }
+        assert_eq!(format_secs(1_795_392_000), "2026-11-23T00:00:00Z");
+    }
+}
