@@ -3,7 +3,9 @@
 
 use ::time::macros::date;
 
+use super::bgbb::{BgBb, DiscreteHistory, DiscreteRow};
 use super::bgnbd::BgNbd;
+use super::gammagamma::GammaGamma;
 use super::paretonbd::ParetoNbd;
 use super::summary::{CustomerSummary, summarise};
 use super::testdata;
@@ -56,4 +58,36 @@ fn pareto_nbd_on_cdnow_gives_the_published_estimates() {
         "0.553 10.578 0.606 11.669"
     );
     assert_eq!(format!("{:.1}", fit.log_likelihood), "-9595.0");
+}
+
+#[test]
+fn gamma_gamma_on_the_cdnow_repeat_buyers_gives_the_published_estimates() {
+    let fit = GammaGamma::fit(&cdnow_calibration()).unwrap_or_else(|e| panic!("{e}"));
+    let p = fit.params;
+    println!("{fit:?}");
+    assert_eq!(fit.customers, 946.0);
+    assert_eq!(
+        format!("{:.2} {:.2} {:.2}", p.p, p.q, p.gamma),
+        "6.25 3.74 15.44"
+    );
+}
+
+#[test]
+fn bg_bb_on_the_donations_gives_the_published_estimates() {
+    let rows: Vec<DiscreteRow> = testdata::donations()
+        .into_iter()
+        .map(|(x, tx, n, weight)| DiscreteRow {
+            history: DiscreteHistory::new(x, tx, n).unwrap_or_else(|e| panic!("{e}")),
+            weight,
+        })
+        .collect();
+    assert_eq!(rows.iter().map(|r| r.weight).sum::<f64>(), 11_104.0);
+    let fit = BgBb::fit(&rows).unwrap_or_else(|e| panic!("{e}"));
+    let p = fit.params;
+    println!("{fit:?}");
+    assert_eq!(
+        format!("{:.3} {:.3} {:.3} {:.3}", p.alpha, p.beta, p.gamma, p.delta),
+        "1.204 0.750 0.657 2.783"
+    );
+    assert_eq!(format!("{:.1}", fit.log_likelihood), "-33225.6");
 }
