@@ -5,10 +5,14 @@ use ::time::macros::date;
 
 use super::bgbb::{BgBb, DiscreteHistory, DiscreteRow};
 use super::bgnbd::BgNbd;
+use super::churn::evaluate_holdout;
+use super::cohorts::cohorts;
 use super::gammagamma::GammaGamma;
 use super::paretonbd::ParetoNbd;
+use super::rfm::rfm;
 use super::summary::{CustomerSummary, summarise};
 use super::testdata;
+use super::transaction_model::TransactionModel;
 
 fn cdnow_calibration() -> Vec<CustomerSummary<u32>> {
     summarise(
@@ -90,4 +94,76 @@ fn bg_bb_on_the_donations_gives_the_published_estimates() {
         "1.204 0.750 0.657 2.783"
     );
     assert_eq!(format!("{:.1}", fit.log_likelihood), "-33225.6");
+}
+
+#[test]
+fn published_bg_nbd_predictions_are_reproduced_by_the_fitted_model() {
+    let fit = BgNbd::fit(&cdnow_calibration()).unwrap_or_else(|e| panic!("{e}"));
+    let h = super::summary::History::new(2, 30.43, 38.86).unwrap_or_else(|e| panic!("{e}"));
+    let e = fit
+        .params
+        .conditional_expected_purchases(&h, 39.0)
+        .unwrap_or(f64::NAN);
+    assert_eq!(format!("{e:.3}"), "1.226");
+}
+
+#[test]
+fn bg_nbd_forecasts_the_holdout_repeat_purchases_in_aggregate() {
+    let summaries = cdnow_calibration();
+    let fit = BgNbd::fit(&summaries).unwrap_or_else(|e| panic!("{e}"));
+    let forecast: f64 = summaries
+        .iter()
+        .map(|s| {
+            fit.params
+                .conditional_expected_purchases(&s.history, 39.0)
+                .unwrap_or(f64::NAN)
+        })
+        .sum();
+    let actual: u32 = summaries.iter().map(|s| s.holdout_purchases).sum();
+    println!("39-week holdout: forecast {forecast:.1}, actual {actual}");
+    assert_eq!(actual, 1882);
+    assert!(
+        (forecast / f64::from(actual) - 1.0).abs() < 0.1,
+        "{forecast}"
+    );
+}
+
+#[test]
+fn the_churn_score_separates_holdout_churners_on_cdnow() {
+    let evaluation = evaluate_holdout(
+        &testdata::cdnow(),
+        date!(1997 - 09 - 30),
+        date!(1998 - 06 - 30),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    println!("{evaluation:?}");
+    assert_eq!(evaluation.customers, 2357);
+    assert!(evaluation.auc > 0.7, "{}", evaluation.auc);
+}
+
+#[test]
+fn rfm_and_cohorts_cover_every_cdnow_customer() {
+    let data = testdata::cdnow();
+    let scores = rfm(&data, date!(1997 - 09 - 30)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(scores.len(), 2357);
+    assert!(
+        scores
+            .iter()
+            .all(|s| (1..=5).contains(&s.r) && (1..=5).contains(&s.f))
+    );
+    let table = cohorts(&data, date!(1998 - 06 - 30));
+    // The sample was acquired in the first quarter of 1997.
+    assert_eq!(
+        table.iter().map(|c| (c.year, c.month)).collect::<Vec<_>>(),
+        [(1997, 1), (1997, 2), (1997, 3)]
+    );
+    assert_eq!(table.iter().map(|c| c.size).sum::<u32>(), 2357);
+    assert_eq!(table[0].active.len(), 18);
+    println!(
+        "{:?}",
+        table
+            .iter()
+            .map(|c| (c.size, c.active.clone()))
+            .collect::<Vec<_>>()
+    );
 }
