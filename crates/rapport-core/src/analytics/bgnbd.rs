@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::optimize::{Objective, Tolerance, minimise};
+use super::optimize::{Objective, WARM_START_FROM_ROWS, minimise_warm};
 use super::special::{digamma, hyp2f1, ln_gamma, log_add_exp};
-use super::summary::{CustomerSummary, History, WeightedHistory, collapse};
+use super::summary::{CustomerSummary, History, WeightedHistory, coarsen, collapse};
 use super::transaction_model::{TransactionModel, check_horizon, check_positive};
 use super::{AnalyticsError, FitOptions, l2_penalty};
 
@@ -46,7 +46,11 @@ impl BgNbd {
             total_weight,
             penalizer: options.penalizer,
         };
-        let m = minimise(&objective, &[0.0; 4], Tolerance::default())?;
+        let coarse_rows = (rows.len() > WARM_START_FROM_ROWS).then(|| coarsen(rows));
+        let coarse = coarse_rows
+            .as_deref()
+            .map(|rows| Likelihood { rows, ..objective });
+        let m = minimise_warm(&objective, coarse.as_ref(), 4)?;
         let params = BgNbdParams::from_logs(&m.x)?;
         Ok(Self {
             params,
@@ -182,6 +186,7 @@ impl TransactionModel for BgNbdParams {
 }
 
 /// The mean negative log-likelihood over log-parameters, with its analytic gradient.
+#[derive(Clone, Copy)]
 struct Likelihood<'a> {
     rows: &'a [WeightedHistory],
     total_weight: f64,
@@ -231,9 +236,19 @@ impl Likelihood<'_> {
                 let ln_ar = (alpha + h.recency).ln();
                 let bx = b + x - 1.0;
                 let a4 = ln_a - bx.ln() - (r + x) * ln_ar;
-                tail = log_add_exp(a3, a4);
-                w3 = (a3 - tail).exp();
-                let w4 = 1.0 - w3;
+                // log_add_exp with the mixing weights from the same exponential.
+                let w4;
+                if a4 <= a3 {
+                    let e = (a4 - a3).exp();
+                    tail = a3 + e.ln_1p();
+                    w4 = e / (1.0 + e);
+                    w3 = 1.0 - w4;
+                } else {
+                    let e = (a3 - a4).exp();
+                    tail = a4 + e.ln_1p();
+                    w3 = e / (1.0 + e);
+                    w4 = 1.0 - w3;
+                }
                 dr_tail = -w3 * ln_at - w4 * ln_ar;
                 dalpha_tail = -(r + x) * (w3 / (alpha + h.age) + w4 / (alpha + h.recency));
                 da_tail = w4 / a;
@@ -275,6 +290,10 @@ impl Objective for Likelihood<'_> {
 
     fn value_and_gradient(&self, x: &[f64], gradient: &mut [f64]) -> f64 {
         self.evaluate(x, Some(gradient))
+    }
+
+    fn gradient_is_cheap(&self) -> bool {
+        true
     }
 }
 

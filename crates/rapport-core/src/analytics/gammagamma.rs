@@ -196,6 +196,10 @@ impl Objective for Likelihood<'_> {
     fn value_and_gradient(&self, x: &[f64], gradient: &mut [f64]) -> f64 {
         self.evaluate(x, Some(gradient))
     }
+
+    fn gradient_is_cheap(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

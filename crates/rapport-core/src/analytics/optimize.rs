@@ -17,6 +17,12 @@ pub trait Objective {
     fn value_and_gradient(&self, x: &[f64], gradient: &mut [f64]) -> f64 {
         central_differences(self, x, gradient)
     }
+
+    /// True when the gradient costs about as much as the value, so the line search should
+    /// take it at every trial point instead of evaluating the accepted point twice.
+    fn gradient_is_cheap(&self) -> bool {
+        false
+    }
 }
 
 /// The gradient by central differences. The step is relative so that the truncation and
@@ -41,6 +47,8 @@ pub struct Minimum {
     pub x: Vec<f64>,
     pub value: f64,
     pub evaluations: usize,
+    /// BFGS's inverse-Hessian estimate at `x` (row-major), to warm-start a related fit.
+    pub inverse_hessian: Vec<f64>,
 }
 
 /// Stopping rules.
@@ -66,8 +74,25 @@ pub fn minimise<O: Objective + ?Sized>(
     start: &[f64],
     tolerance: Tolerance,
 ) -> Result<Minimum, AnalyticsError> {
+    minimise_from(objective, start, None, tolerance)
+}
+
+/// [`minimise`] with an initial inverse-Hessian estimate, e.g. from a fit of similar data:
+/// near the optimum BFGS then takes Newton-like steps from the first iteration.
+pub fn minimise_from<O: Objective + ?Sized>(
+    objective: &O,
+    start: &[f64],
+    inverse_hessian: Option<&[f64]>,
+    tolerance: Tolerance,
+) -> Result<Minimum, AnalyticsError> {
     let mut evaluations = 0;
-    let first = bfgs(objective, start, tolerance, &mut evaluations);
+    let first = bfgs(
+        objective,
+        start,
+        inverse_hessian,
+        tolerance,
+        &mut evaluations,
+    );
     if first.converged {
         return Ok(first.into_minimum(evaluations));
     }
@@ -75,7 +100,7 @@ pub fn minimise<O: Objective + ?Sized>(
     let mut best = first.x.clone();
     for _ in 0..3 {
         best = nelder_mead(objective, &best, 1.0, 2000, &mut evaluations);
-        let polished = bfgs(objective, &best, tolerance, &mut evaluations);
+        let polished = bfgs(objective, &best, None, tolerance, &mut evaluations);
         if polished.converged {
             return Ok(polished.into_minimum(evaluations));
         }
@@ -84,10 +109,39 @@ pub fn minimise<O: Objective + ?Sized>(
     Err(AnalyticsError::NoConvergence("maximum-likelihood fit"))
 }
 
+/// Above this many rows a fit first runs on coarsened data (see `summary::coarsen`).
+pub(crate) const WARM_START_FROM_ROWS: usize = 2000;
+
+/// Minimises `objective` on the full data, starting from the optimum and curvature of
+/// `coarse` (the same likelihood on coarsened data) when that fit succeeds, otherwise from
+/// all log-parameters at 0 (every parameter 1).
+pub(crate) fn minimise_warm<O: Objective + ?Sized, C: Objective + ?Sized>(
+    objective: &O,
+    coarse: Option<&C>,
+    dimension: usize,
+) -> Result<Minimum, AnalyticsError> {
+    let origin = vec![0.0; dimension];
+    let tolerance = Tolerance::default();
+    if let Some(coarse) = coarse
+        && let Ok(m) = minimise(coarse, &origin, tolerance)
+        && m.x.iter().all(|v| v.is_finite())
+        && let Ok(fine) = minimise_from(objective, &m.x, Some(&m.inverse_hessian), tolerance)
+    {
+        return Ok(fine);
+    }
+    minimise(objective, &origin, tolerance)
+}
+
+/// Relative decrease per iteration below which BFGS counts as stalled.
+const STALL_DECREASE: f64 = 1e-14;
+/// A stalled BFGS has converged when no gradient component exceeds this.
+const STALL_GRADIENT: f64 = 1e-6;
+
 struct BfgsEnd {
     x: Vec<f64>,
     value: f64,
     converged: bool,
+    inverse_hessian: Vec<f64>,
 }
 
 impl BfgsEnd {
@@ -96,6 +150,7 @@ impl BfgsEnd {
             x: self.x,
             value: self.value,
             evaluations,
+            inverse_hessian: self.inverse_hessian,
         }
     }
 }
@@ -107,6 +162,7 @@ const MAX_STEP: f64 = 5.0;
 fn bfgs<O: Objective + ?Sized>(
     o: &O,
     start: &[f64],
+    initial_inverse_hessian: Option<&[f64]>,
     tolerance: Tolerance,
     evaluations: &mut usize,
 ) -> BfgsEnd {
@@ -120,10 +176,16 @@ fn bfgs<O: Objective + ?Sized>(
             x,
             value: f,
             converged: false,
+            inverse_hessian: identity(n),
         };
     }
-    let mut h = identity(n);
-    let mut first_step = true;
+    let cheap_gradient = o.gradient_is_cheap();
+    let mut stalled = 0;
+    let mut h = match initial_inverse_hessian {
+        Some(h0) if h0.len() == n * n && h0.iter().all(|v| v.is_finite()) => h0.to_vec(),
+        _ => identity(n),
+    };
+    let mut first_step = initial_inverse_hessian.is_none();
     let mut x_new = vec![0.0; n];
     let mut g_new = vec![0.0; n];
     for _ in 0..tolerance.max_iterations {
@@ -132,11 +194,12 @@ fn bfgs<O: Objective + ?Sized>(
                 x,
                 value: f,
                 converged: true,
+                inverse_hessian: h,
             };
         }
         let mut p = mat_vec(&h, &g, -1.0);
         let mut slope = dot(&g, &p);
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             h = identity(n);
             p = g.iter().map(|v| -v).collect();
             slope = dot(&g, &p);
@@ -149,13 +212,18 @@ fn bfgs<O: Objective + ?Sized>(
         };
         // Backtracking until the Armijo condition holds.
         let mut accepted = false;
+        let mut f_new = f64::INFINITY;
         for _ in 0..60 {
             for i in 0..n {
                 x_new[i] = x[i] + step * p[i];
             }
-            let trial = o.value(&x_new);
+            f_new = if cheap_gradient {
+                o.value_and_gradient(&x_new, &mut g_new)
+            } else {
+                o.value(&x_new)
+            };
             *evaluations += 1;
-            if trial.is_finite() && trial <= f + 1e-4 * step * slope {
+            if f_new.is_finite() && f_new <= f + 1e-4 * step * slope {
                 accepted = true;
                 break;
             }
@@ -168,10 +236,13 @@ fn bfgs<O: Objective + ?Sized>(
                 x,
                 value: f,
                 converged: max_abs(&g) <= tolerance.gradient.sqrt(),
+                inverse_hessian: h,
             };
         }
-        let f_new = o.value_and_gradient(&x_new, &mut g_new);
-        *evaluations += 1;
+        if !cheap_gradient {
+            f_new = o.value_and_gradient(&x_new, &mut g_new);
+            *evaluations += 1;
+        }
         let s: Vec<f64> = (0..n).map(|i| x_new[i] - x[i]).collect();
         let y: Vec<f64> = (0..n).map(|i| g_new[i] - g[i]).collect();
         let sy = dot(&s, &y);
@@ -185,14 +256,31 @@ fn bfgs<O: Objective + ?Sized>(
             }
             bfgs_update(&mut h, &s, &y, sy);
         }
+        let decrease = f - f_new;
         x.copy_from_slice(&x_new);
         g.copy_from_slice(&g_new);
         f = f_new;
+        // With numeric gradients the tolerance can sit below the noise floor; steps that no
+        // longer change the value, with a gradient already tiny, are the optimum too.
+        stalled = if decrease <= STALL_DECREASE * f.abs().max(1.0) {
+            stalled + 1
+        } else {
+            0
+        };
+        if stalled >= 3 && max_abs(&g) <= STALL_GRADIENT {
+            return BfgsEnd {
+                x,
+                value: f,
+                converged: true,
+                inverse_hessian: h,
+            };
+        }
     }
     BfgsEnd {
         x,
         value: f,
         converged: max_abs(&g) <= tolerance.gradient,
+        inverse_hessian: h,
     }
 }
 

@@ -11,9 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::bgnbd::check_rows;
-use super::optimize::{Objective, Tolerance, minimise};
+use super::optimize::{Objective, WARM_START_FROM_ROWS, minimise_warm};
 use super::special::{hyp2f1, ln_gamma, log_add_exp, log_sub_exp};
-use super::summary::{CustomerSummary, History, WeightedHistory, collapse};
+use super::summary::{CustomerSummary, History, WeightedHistory, coarsen, collapse};
 use super::transaction_model::{TransactionModel, check_horizon, check_positive};
 use super::{AnalyticsError, FitOptions, l2_penalty};
 
@@ -50,7 +50,11 @@ impl ParetoNbd {
             total_weight,
             penalizer: options.penalizer,
         };
-        let m = minimise(&objective, &[0.0; 4], Tolerance::default())?;
+        let coarse_rows = (rows.len() > WARM_START_FROM_ROWS).then(|| coarsen(rows));
+        let coarse = coarse_rows
+            .as_deref()
+            .map(|rows| Likelihood { rows, ..objective });
+        let m = minimise_warm(&objective, coarse.as_ref(), 4)?;
         let params = ParetoNbdParams::new(m.x[0].exp(), m.x[1].exp(), m.x[2].exp(), m.x[3].exp())?;
         Ok(Self {
             params,
@@ -196,6 +200,7 @@ impl TransactionModel for ParetoNbdParams {
     }
 }
 
+#[derive(Clone, Copy)]
 struct Likelihood<'a> {
     rows: &'a [WeightedHistory],
     total_weight: f64,
