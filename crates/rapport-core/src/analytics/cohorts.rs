@@ -34,7 +34,7 @@ fn month_index(d: Date) -> i64 {
 }
 
 /// The cohort table of purchases up to and including `through`, oldest cohort first.
-pub fn cohorts<K: Ord>(transactions: &[Transaction<K>], through: Date) -> Vec<Cohort> {
+pub fn cohorts<K: Ord + Clone>(transactions: &[Transaction<K>], through: Date) -> Vec<Cohort> {
     let last = month_index(through);
     let order = customer_date_order(transactions);
     let mut table: std::collections::BTreeMap<i64, Cohort> = std::collections::BTreeMap::new();

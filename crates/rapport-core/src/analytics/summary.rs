@@ -202,21 +202,25 @@ pub(crate) fn check_amounts<K>(transactions: &[Transaction<K>]) -> Result<(), An
     }
 }
 
-/// Indices of `transactions` ordered by customer, then date. Sorting indices rather than
-/// records keeps the caller's slice borrowed and costs one allocation; input that is already
-/// in order (the usual case for data read from an indexed query) is not sorted again.
-pub(crate) fn customer_date_order<K: Ord>(transactions: &[Transaction<K>]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..transactions.len()).collect();
+/// Indices of `transactions` ordered by customer, then date. The sort runs on a compact copy
+/// of the keys rather than on indices into the records: comparisons then read contiguous
+/// memory instead of jumping around a large slice, several times faster on millions of
+/// rows. Input that is already in order (the usual case for data read from an indexed
+/// query) is not sorted again.
+pub(crate) fn customer_date_order<K: Ord + Clone>(transactions: &[Transaction<K>]) -> Vec<usize> {
     let in_order = transactions
         .windows(2)
         .all(|w| (&w[0].customer, w[0].date) <= (&w[1].customer, w[1].date));
-    if !in_order {
-        order.sort_unstable_by(|&i, &j| {
-            let (a, b) = (&transactions[i], &transactions[j]);
-            a.customer.cmp(&b.customer).then(a.date.cmp(&b.date))
-        });
+    if in_order {
+        return (0..transactions.len()).collect();
     }
-    order
+    let mut keys: Vec<(K, Date, usize)> = transactions
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.customer.clone(), t.date, i))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// One customer's purchases (indices in date order) as (day, total amount of the day).
