@@ -5,6 +5,7 @@
 //! proptest, and lets REST, UI, CLI and worker share one definition of "valid".
 
 pub mod access;
+pub mod analytics;
 pub mod audit;
 pub mod catalogue;
 pub mod custom;
