@@ -16,7 +16,7 @@ use rapport_core::demo::{
 use rapport_core::password::NewPassword;
 use rapport_core::pipeline::DEFAULT_STAGES;
 use rapport_core::value::{Date, Value};
-use rapport_core::{EmailAddress, Id, TeamId, UserId, WorkspaceId};
+use rapport_core::{EmailAddress, Id, ObjectType, TeamId, Timestamp, UserId, WorkspaceId};
 use rapport_store::pipelines::{self, StageChange};
 use rapport_store::records::{self, NewRecord};
 use rapport_store::workspaces::Workspace;
@@ -183,6 +183,8 @@ async fn seed(
         app,
         w: Some(w),
         users: &user_ids,
+        pending: Vec::new(),
+        moves: Vec::new(),
         written: 0,
         in_batch: 0,
         batched,
@@ -209,7 +211,7 @@ async fn seed(
         rec.values.insert("pipeline_id", Value::Id(pipeline.id));
         rec.values.insert("stage_id", Value::Id(stage_ids[o.stage]));
         writer.put(&rec, progress).await?;
-        writer.history(rec.id, &o.moves, &stage_ids).await?;
+        writer.history(rec.id, &o.moves, &stage_ids);
         counts.opportunities += 1;
     }
     for i in 0..spec.size.activities {
@@ -218,7 +220,7 @@ async fn seed(
             counts.activities += 1;
         }
     }
-    let mut w = writer.w.ok_or(AppError::Internal)?;
+    let mut w = writer.finish().await?;
     w.audit(
         AuditAction::RecordsBulkCreated,
         "workspace",
@@ -302,17 +304,35 @@ async fn add_users(
     Ok(ids)
 }
 
-/// Writes demo records, committing every [`BATCH`] when the dataset is large.
+/// Writes demo records in multi-row statements, committing every [`BATCH`] when the dataset
+/// is large.
 struct Seeder<'a> {
     app: &'a App,
     /// Absent only between committing one batch and beginning the next.
     w: Option<Write>,
     users: &'a [UserId],
+    /// Records waiting for one multi-row insert; all of one object.
+    pending: Vec<Pending>,
+    /// Stage changes of pending opportunities, written after them.
+    moves: Vec<(Uuid, StageChange)>,
     written: u64,
     in_batch: u64,
     batched: bool,
     total: u64,
 }
+
+struct Pending {
+    object: ObjectType,
+    id: Uuid,
+    owner: UserId,
+    values: BTreeMap<&'static str, Value>,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+}
+
+/// Records per multi-row insert: large enough to amortise the round trips, small enough
+/// that the statement stays a few megabytes.
+const FLUSH: usize = 2_000;
 
 impl Seeder<'_> {
     fn w(&mut self) -> AppResult<&mut Write> {
@@ -329,18 +349,22 @@ impl Seeder<'_> {
             .get(rec.owner)
             .copied()
             .ok_or(AppError::Internal)?;
+        if self.pending.first().is_some_and(|p| p.object != rec.object) {
+            self.flush().await?;
+        }
         let mut values: BTreeMap<&'static str, Value> = rec.values.clone();
         values.insert("owner_id", Value::Id(owner.as_uuid()));
-        let new = NewRecord {
+        self.pending.push(Pending {
+            object: rec.object,
             id: rec.id,
-            values: &values,
-            custom: &Map::new(),
-            actor: Some(owner),
+            owner,
+            values,
             created_at: rec.created_at,
             updated_at: rec.updated_at,
-        };
-        let w = self.w()?;
-        records::insert(&mut w.tx, w.ws, rec.object, &new).await?;
+        });
+        if self.pending.len() >= FLUSH {
+            self.flush().await?;
+        }
         self.written += 1;
         self.in_batch += 1;
         if self.batched && self.in_batch >= BATCH {
@@ -350,31 +374,58 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    async fn history(
-        &mut self,
-        opportunity: Uuid,
-        moves: &[DemoMove],
-        stages: &[Uuid],
-    ) -> AppResult<()> {
-        let w = self.w()?;
+    fn history(&mut self, opportunity: Uuid, moves: &[DemoMove], stages: &[Uuid]) {
         for m in moves {
             let (_, _, probability) = DEFAULT_STAGES[m.to];
-            let change = StageChange {
-                id: Uuid::now_v7(),
-                from_stage_id: m.from.map(|s| stages[s]),
-                to_stage_id: stages[m.to],
-                at: m.at,
-                actor_id: None,
-                amount_minor: None,
-                amount_currency: None,
-                probability: Some(probability),
-            };
-            pipelines::record_change(&mut w.tx, w.ws, opportunity, &change).await?;
+            self.moves.push((
+                opportunity,
+                StageChange {
+                    id: Uuid::now_v7(),
+                    from_stage_id: m.from.map(|s| stages[s]),
+                    to_stage_id: stages[m.to],
+                    at: m.at,
+                    actor_id: None,
+                    amount_minor: None,
+                    amount_currency: None,
+                    probability: Some(probability),
+                },
+            ));
         }
+    }
+
+    /// Writes the pending records, then the stage changes that refer to them.
+    async fn flush(&mut self) -> AppResult<()> {
+        let pending = std::mem::take(&mut self.pending);
+        let moves = std::mem::take(&mut self.moves);
+        let Some(object) = pending.first().map(|p| p.object) else {
+            return Ok(());
+        };
+        let custom = Map::new();
+        let new: Vec<NewRecord<'_>> = pending
+            .iter()
+            .map(|p| NewRecord {
+                id: p.id,
+                values: &p.values,
+                custom: &custom,
+                actor: Some(p.owner),
+                created_at: p.created_at,
+                updated_at: p.updated_at,
+            })
+            .collect();
+        let w = self.w()?;
+        records::insert_many(&mut w.tx, w.ws, object, &new).await?;
+        pipelines::record_changes(&mut w.tx, w.ws, &moves).await?;
         Ok(())
     }
 
+    /// Flushes and hands back the open write.
+    async fn finish(mut self) -> AppResult<Write> {
+        self.flush().await?;
+        self.w.ok_or(AppError::Internal)
+    }
+
     async fn commit_batch(&mut self) -> AppResult<()> {
+        self.flush().await?;
         let done = self.w.take().ok_or(AppError::Internal)?;
         let ws = done.ws;
         // SQLite has one writer connection: the next batch can begin only after this commit.

@@ -2,7 +2,7 @@
 
 use rapport_core::pipeline::StageKind;
 use rapport_core::{Id, Timestamp, UserId, WorkspaceId};
-use sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_query::{Alias, Expr, ExprTrait, IntoTableRef, Order, Query};
 use uuid::Uuid;
 
 use crate::db::{Conn, Row, Tx, id, opt_uuid, ts};
@@ -384,6 +384,34 @@ pub struct StageChange {
     pub probability: Option<i64>,
 }
 
+const CHANGE_COLUMNS: [&str; 10] = [
+    "workspace_id",
+    "id",
+    "opportunity_id",
+    "from_stage_id",
+    "to_stage_id",
+    "at",
+    "actor_id",
+    "amount_minor",
+    "amount_currency",
+    "probability",
+];
+
+fn change_row(ws: WorkspaceId, opportunity: Uuid, change: &StageChange) -> Vec<Expr> {
+    vec![
+        id(ws),
+        opt_uuid(Some(change.id)),
+        opt_uuid(Some(opportunity)),
+        opt_uuid(change.from_stage_id),
+        opt_uuid(Some(change.to_stage_id)),
+        ts(change.at),
+        opt_uuid(change.actor_id.map(|u| u.as_uuid())),
+        Expr::val(change.amount_minor),
+        Expr::val(change.amount_currency.clone()),
+        Expr::val(change.probability),
+    ]
+}
+
 pub async fn record_change(
     tx: &mut Tx,
     ws: WorkspaceId,
@@ -392,35 +420,29 @@ pub async fn record_change(
 ) -> Result<(), StoreError> {
     let q = Query::insert()
         .into_table(a("opportunity_stage_history"))
-        .columns(
-            [
-                "workspace_id",
-                "id",
-                "opportunity_id",
-                "from_stage_id",
-                "to_stage_id",
-                "at",
-                "actor_id",
-                "amount_minor",
-                "amount_currency",
-                "probability",
-            ]
-            .map(a),
-        )
-        .values_panic([
-            id(ws),
-            opt_uuid(Some(change.id)),
-            opt_uuid(Some(opportunity)),
-            opt_uuid(change.from_stage_id),
-            opt_uuid(Some(change.to_stage_id)),
-            ts(change.at),
-            opt_uuid(change.actor_id.map(|u| u.as_uuid())),
-            Expr::val(change.amount_minor),
-            Expr::val(change.amount_currency.clone()),
-            Expr::val(change.probability),
-        ])
+        .columns(CHANGE_COLUMNS.map(a))
+        .values_panic(change_row(ws, opportunity, change))
         .to_owned();
     tx.execute(&q).await.map(drop)
+}
+
+/// Many stage changes at once (imported or generated histories), one statement per chunk.
+pub async fn record_changes(
+    tx: &mut Tx,
+    ws: WorkspaceId,
+    changes: &[(Uuid, StageChange)],
+) -> Result<(), StoreError> {
+    let rows = changes
+        .iter()
+        .map(|(opportunity, change)| change_row(ws, *opportunity, change))
+        .collect();
+    crate::records::insert_rows(
+        tx,
+        a("opportunity_stage_history").into_table_ref(),
+        &CHANGE_COLUMNS,
+        rows,
+    )
+    .await
 }
 
 pub async fn history(

@@ -2,6 +2,7 @@
 //! restore. Columns come from the field catalogue; reads filter by the access policy in SQL.
 
 mod access;
+mod bulk;
 mod columns;
 mod listing;
 mod relations;
@@ -26,6 +27,9 @@ use crate::db::{Backend, Conn, Row, Tx, id, json, opt_ts, opt_uuid, ts};
 use crate::error::StoreError;
 use crate::schema::Users as U;
 use crate::search;
+
+pub use self::bulk::insert_many;
+pub(crate) use self::bulk::insert_rows;
 
 /// A record to insert. `values` holds every field the caller sets, `owner_id` and
 /// `visibility` included.
@@ -148,6 +152,25 @@ pub async fn insert(
     object: ObjectType,
     rec: &NewRecord<'_>,
 ) -> Result<(), StoreError> {
+    let cols = insert_columns(ws, object, rec)?;
+    let q = Query::insert()
+        .into_table(table(object))
+        .columns(cols.iter().map(|(c, _)| Alias::new(c)))
+        .values_panic(cols.into_iter().map(|(_, v)| v))
+        .to_owned();
+    tx.execute(&q)
+        .await
+        .map_err(|e| e.duplicate_on("external_id", "external_id"))?;
+    relations::write(tx, ws, object, rec.id, rec.values, rec.created_at).await?;
+    reindex(tx, ws, object, rec.id).await
+}
+
+/// The columns and values of a new record's row.
+fn insert_columns(
+    ws: WorkspaceId,
+    object: ObjectType,
+    rec: &NewRecord<'_>,
+) -> Result<Vec<(String, Expr)>, StoreError> {
     let mut cols = vec![
         ("workspace_id".to_owned(), id(ws)),
         ("id".to_owned(), opt_uuid(Some(rec.id))),
@@ -169,16 +192,7 @@ pub async fn insert(
     if let Some(at) = timeline_at(object, rec.values, rec.created_at) {
         cols.push(("timeline_at".to_owned(), ts(at)));
     }
-    let q = Query::insert()
-        .into_table(table(object))
-        .columns(cols.iter().map(|(c, _)| Alias::new(c)))
-        .values_panic(cols.into_iter().map(|(_, v)| v))
-        .to_owned();
-    tx.execute(&q)
-        .await
-        .map_err(|e| e.duplicate_on("external_id", "external_id"))?;
-    relations::write(tx, ws, object, rec.id, rec.values, rec.created_at).await?;
-    reindex(tx, ws, object, rec.id).await
+    Ok(cols)
 }
 
 /// Applies `set` (and a new `custom` object) if the stored version is `expected_version`;

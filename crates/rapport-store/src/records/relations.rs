@@ -13,7 +13,7 @@ use crate::db::{Conn, Tx, id, opt_uuid, ts};
 use crate::error::StoreError;
 
 /// A role table: (table, owning column, related column).
-fn role_table(
+pub(super) fn role_table(
     object: ObjectType,
 ) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
     match object {

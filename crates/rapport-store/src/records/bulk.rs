@@ -1,0 +1,167 @@
+//! Many new records at once: the same rows, relations and search documents as
+//! [`super::insert`], written with multi-row INSERTs. One statement per record and relation
+//! costs a round trip each; at millions of records that is the whole run time.
+
+use rapport_core::WorkspaceId;
+use rapport_core::object::ObjectType;
+use rapport_core::record::Record;
+use rapport_core::value::Value;
+use sea_query::{Alias, Expr, IntoTableRef, Query, TableRef};
+
+use super::columns::table;
+use super::{NewRecord, insert_columns};
+use crate::db::{Tx, id, opt_uuid, ts};
+use crate::error::StoreError;
+use crate::search;
+
+/// Bound parameters per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535).
+const MAX_PARAMS: usize = 30_000;
+
+/// Inserts new records of one object with their relations and search documents. Rows that
+/// set different columns go in separate statements, so a column left out keeps its default.
+pub async fn insert_many(
+    tx: &mut Tx,
+    ws: WorkspaceId,
+    object: ObjectType,
+    records: &[NewRecord<'_>],
+) -> Result<(), StoreError> {
+    // Consecutive rows that set the same columns share a statement. Rows keep their order:
+    // a record may refer to one before it (a company's parent), and PostgreSQL checks each
+    // statement's foreign keys when it ends.
+    let mut run: Option<(Vec<String>, Vec<Vec<Expr>>)> = None;
+    for rec in records {
+        let (names, values): (Vec<String>, Vec<Expr>) =
+            insert_columns(ws, object, rec)?.into_iter().unzip();
+        match &mut run {
+            Some((same, rows)) if *same == names => rows.push(values),
+            _ => {
+                if let Some((names, rows)) = run.replace((names, vec![values])) {
+                    insert_run(tx, object, &names, rows).await?;
+                }
+            }
+        }
+    }
+    if let Some((names, rows)) = run {
+        insert_run(tx, object, &names, rows).await?;
+    }
+
+    let mut tags = Vec::new();
+    let mut links = Vec::new();
+    let mut roles = Vec::new();
+    let mut docs = Vec::new();
+    for rec in records {
+        if let Some(Value::Ids(ids)) = rec.values.get("tag_ids") {
+            for tag in ids {
+                tags.push(vec![
+                    id(ws),
+                    Expr::val(object.as_str()),
+                    opt_uuid(Some(rec.id)),
+                    opt_uuid(Some(*tag)),
+                ]);
+            }
+        }
+        if object == ObjectType::Activity
+            && let Some(Value::Links(list)) = rec.values.get("links")
+        {
+            for l in list {
+                links.push(vec![
+                    id(ws),
+                    opt_uuid(Some(rec.id)),
+                    Expr::val(l.object.as_str()),
+                    opt_uuid(Some(l.id)),
+                ]);
+            }
+        }
+        if let Some((_, _, _, field)) = super::relations::role_table(object)
+            && let Some(Value::Roles(list)) = rec.values.get(field)
+        {
+            for r in list {
+                roles.push(vec![
+                    id(ws),
+                    opt_uuid(Some(rec.id)),
+                    opt_uuid(Some(r.id)),
+                    Expr::val(r.role.clone()),
+                    ts(rec.created_at),
+                ]);
+            }
+        }
+        let record = Record {
+            object,
+            id: rec.id,
+            values: rec.values.clone(),
+            custom: rec.custom.clone(),
+            deleted_at: None,
+        };
+        docs.push(vec![
+            id(ws),
+            Expr::val(object.as_str()),
+            opt_uuid(Some(rec.id)),
+            Expr::val(search::document(&record)),
+        ]);
+    }
+    let t = |name: &str| Alias::new(name).into_table_ref();
+    insert_rows(
+        tx,
+        t("record_tags"),
+        &["workspace_id", "object_type", "record_id", "tag_id"],
+        tags,
+    )
+    .await?;
+    insert_rows(
+        tx,
+        t("activity_links"),
+        &["workspace_id", "activity_id", "object_type", "record_id"],
+        links,
+    )
+    .await?;
+    if let Some((name, own, other, _)) = super::relations::role_table(object) {
+        insert_rows(
+            tx,
+            t(name),
+            &["workspace_id", own, other, "role", "created_at"],
+            roles,
+        )
+        .await?;
+    }
+    insert_rows(
+        tx,
+        t("search_docs"),
+        &["workspace_id", "object_type", "record_id", "body"],
+        docs,
+    )
+    .await
+}
+
+async fn insert_run(
+    tx: &mut Tx,
+    object: ObjectType,
+    names: &[String],
+    rows: Vec<Vec<Expr>>,
+) -> Result<(), StoreError> {
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    insert_rows(tx, table(object).into_table_ref(), &names, rows)
+        .await
+        .map_err(|e| e.duplicate_on("external_id", "external_id"))
+}
+
+/// One INSERT per chunk of rows, each chunk as large as the parameter limit allows.
+pub(crate) async fn insert_rows(
+    tx: &mut Tx,
+    into: TableRef,
+    columns: &[&str],
+    rows: Vec<Vec<Expr>>,
+) -> Result<(), StoreError> {
+    let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut q = Query::insert();
+        q.into_table(into.clone())
+            .columns(columns.iter().map(|c| Alias::new(*c)));
+        for row in rows.by_ref().take(per_statement) {
+            q.values(row)
+                .map_err(|e| StoreError::Internal(Box::new(e)))?;
+        }
+        tx.execute(&q).await?;
+    }
+    Ok(())
+}
