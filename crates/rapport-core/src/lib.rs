@@ -7,6 +7,7 @@
 pub mod access;
 pub mod audit;
 pub mod catalogue;
+pub mod csv;
 pub mod custom;
 pub mod demo;
 pub mod email;
@@ -30,6 +31,7 @@ pub mod text;
 pub mod time;
 pub mod validation;
 pub mod value;
+pub mod vcard;
 
 pub use email::EmailAddress;
 pub use id::{AuditId, EventId, Id, SessionId, TeamId, TokenId, UserId, WorkspaceId};
