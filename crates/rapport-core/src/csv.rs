@@ -15,7 +15,10 @@
 
 use std::borrow::Cow;
 
+use serde_json::Value as Json;
+
 use crate::catalogue::{self, Field, Kind};
+use crate::custom::CustomKind;
 use crate::object::ObjectType;
 
 /// Caps that keep a hostile file from exhausting memory.
@@ -329,6 +332,7 @@ pub fn write_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
         let quote = f.contains([',', '"', '\r', '\n'])
             || f.starts_with(' ')
             || f.ends_with(' ')
+            || f.starts_with('\u{feff}')
             || (i == 0 && fields.len() == 1 && f.is_empty());
         if quote {
             out.push('"');
@@ -542,6 +546,116 @@ pub fn is_json_kind(kind: Kind) -> bool {
     matches!(kind, Kind::Roles(_) | Kind::Links)
 }
 
+/// The JSON a cell stands for, in the shape the record parser takes for `field` (so every
+/// rule of the API applies to imports too). Empty cells are `null`, which clears a field.
+/// Tags come back as a list of the names (or ids) written in the cell, for the caller to
+/// resolve. Values that cannot be converted stay text, for the field parser to reject with
+/// its usual message.
+pub fn cell_json(kind: Kind, cell: &str) -> Json {
+    let t = cell.trim();
+    if t.is_empty() {
+        return Json::Null;
+    }
+    let list_or_json = |t: &str| {
+        if t.starts_with('[') {
+            serde_json::from_str(t).unwrap_or_else(|_| Json::String(t.to_owned()))
+        } else {
+            Json::Array(split_list(t).into_iter().map(Json::String).collect())
+        }
+    };
+    match kind {
+        Kind::Integer { .. } => t
+            .parse::<i64>()
+            .map(Json::from)
+            .unwrap_or_else(|_| Json::String(t.to_owned())),
+        Kind::Bool => parse_bool(t).map_or_else(|| Json::String(t.to_owned()), Json::Bool),
+        Kind::Money => {
+            let (amount, currency) = split_money(t);
+            let mut m = serde_json::Map::new();
+            m.insert("amount".into(), Json::String(amount));
+            if let Some(c) = currency {
+                m.insert("currency".into(), Json::String(c));
+            }
+            Json::Object(m)
+        }
+        Kind::Emails | Kind::Phones | Kind::Tags => list_or_json(t),
+        Kind::Roles(_) | Kind::Links => {
+            serde_json::from_str(t).unwrap_or_else(|_| Json::String(t.to_owned()))
+        }
+        // Long text keeps its inner line breaks and spacing; the parser trims the ends.
+        Kind::LongText { .. } => Json::String(cell.to_owned()),
+        _ => Json::String(t.to_owned()),
+    }
+}
+
+/// The JSON of a custom field's cell.
+pub fn custom_cell_json(kind: CustomKind, cell: &str) -> Json {
+    let t = cell.trim();
+    if t.is_empty() {
+        return Json::Null;
+    }
+    match kind {
+        CustomKind::Number => t
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| Json::String(t.to_owned()), Json::Number),
+        CustomKind::Bool => parse_bool(t).map_or_else(|| Json::String(t.to_owned()), Json::Bool),
+        _ => Json::String(t.to_owned()),
+    }
+}
+
+/// The cell of a field, from the field's JSON as rendered for the caller. Tags must already
+/// be names (a list of strings). `null` and empty lists are empty cells.
+pub fn field_cell(kind: Kind, v: &Json) -> String {
+    match (kind, v) {
+        (_, Json::Null) => String::new(),
+        (_, Json::Array(items)) if items.is_empty() => String::new(),
+        (_, Json::String(s)) => s.clone(),
+        (_, Json::Bool(b)) => b.to_string(),
+        (_, Json::Number(n)) => n.to_string(),
+        (Kind::Money, Json::Object(m)) => {
+            let amount = m.get("amount").and_then(Json::as_str).unwrap_or("");
+            match m.get("currency").and_then(Json::as_str) {
+                Some(c) => format!("{amount} {c}"),
+                None => amount.to_owned(),
+            }
+        }
+        (Kind::Emails | Kind::Phones, Json::Array(items)) => {
+            // `a; b` when that says everything (no labels, the first entry primary and the
+            // others not, no separator inside a value); the JSON list otherwise.
+            let simple = items.iter().enumerate().all(|(i, e)| {
+                e.get("label").is_none_or(Json::is_null)
+                    && e.get("primary").and_then(Json::as_bool).unwrap_or(false) == (i == 0)
+                    && e.get("value")
+                        .and_then(Json::as_str)
+                        .is_some_and(|s| !s.contains([';', '\n']) && s.trim() == s)
+            });
+            if simple {
+                items
+                    .iter()
+                    .filter_map(|e| e.get("value").and_then(Json::as_str))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            } else {
+                Json::Array(items.clone()).to_string()
+            }
+        }
+        (Kind::Tags, Json::Array(items)) => {
+            let names: Vec<&str> = items.iter().filter_map(Json::as_str).collect();
+            if names
+                .iter()
+                .all(|n| !n.contains([';', '\n']) && n.trim() == *n)
+            {
+                names.join("; ")
+            } else {
+                Json::Array(items.clone()).to_string()
+            }
+        }
+        (_, other) => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -636,7 +750,14 @@ mod tests {
 
     #[test]
     fn written_records_read_back_identically() {
-        let fields = ["plain", "with,comma", "with \"quote\"", "multi\nline", " pad ", ""];
+        let fields = [
+            "plain",
+            "with,comma",
+            "with \"quote\"",
+            "multi\nline",
+            " pad ",
+            "",
+        ];
         let mut out = String::new();
         write_record(&mut out, &fields);
         write_record(&mut out, &[""]);
@@ -703,13 +824,57 @@ mod tests {
             split_money("1234.50 eur"),
             ("1234.50".into(), Some("EUR".into()))
         );
-        assert_eq!(
-            split_money("PLN 10"),
-            ("10".into(), Some("PLN".into()))
-        );
+        assert_eq!(split_money("PLN 10"), ("10".into(), Some("PLN".into())));
         assert_eq!(split_money("10"), ("10".into(), None));
         assert_eq!(parse_bool("Yes"), Some(true));
         assert_eq!(parse_bool("maybe"), None);
+    }
+
+    #[test]
+    fn cells_round_trip_through_their_json() {
+        use serde_json::json;
+        let cases: Vec<(Kind, Json)> = vec![
+            (Kind::Integer { min: 0, max: 10 }, json!(7)),
+            (Kind::Bool, json!(false)),
+            (
+                Kind::Money,
+                json!({"amount": "-1234.50", "currency": "EUR"}),
+            ),
+            (
+                Kind::Emails,
+                json!([{"value": "a@b.example", "label": null, "primary": true}]),
+            ),
+            (
+                Kind::Emails,
+                json!([{"value": "a@b.example", "label": "work", "primary": false}, {"value": "c@d.example", "label": null, "primary": true}]),
+            ),
+            (Kind::Tags, json!(["vip", "key account"])),
+            (Kind::Tags, json!(["semi;colon"])),
+            (Kind::LongText { max: 100 }, json!("two\n  lines")),
+        ];
+        for (kind, v) in cases {
+            let cell = field_cell(kind, &v);
+            let back = cell_json(kind, &cell);
+            let simple = |j: &Json| -> Json {
+                match (kind, j) {
+                    (Kind::Emails, Json::Array(items)) => Json::Array(
+                        items
+                            .iter()
+                            .map(|e| e.get("value").cloned().unwrap_or(Json::Null))
+                            .collect(),
+                    ),
+                    _ => j.clone(),
+                }
+            };
+            if cell.starts_with('[') || kind != Kind::Emails {
+                assert_eq!(back, v, "{kind:?} {cell:?}");
+            } else {
+                assert_eq!(back, simple(&v), "{kind:?} {cell:?}");
+            }
+        }
+        assert_eq!(cell_json(Kind::Bool, ""), Json::Null);
+        assert_eq!(cell_json(Kind::Integer { min: 0, max: 1 }, "x"), json!("x"));
+        assert_eq!(custom_cell_json(CustomKind::Number, "2.5"), json!(2.5));
     }
 
     proptest! {

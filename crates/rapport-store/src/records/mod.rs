@@ -2,6 +2,7 @@
 //! restore. Columns come from the field catalogue; reads filter by the access policy in SQL.
 
 mod access;
+mod bulk;
 mod columns;
 mod listing;
 mod relations;
@@ -19,6 +20,7 @@ use sea_query::{Alias, Expr, ExprTrait, IntoTableRef, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
+pub use self::bulk::{MatchKey, get_many, insert_many, match_keys};
 use self::columns::{decode, encode, stored_fields, table};
 use self::listing::KeyKind;
 use self::listing::{SortTerm, r};
