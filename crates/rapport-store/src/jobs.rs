@@ -112,6 +112,22 @@ pub async fn insert(tx: &mut Tx, ws: WorkspaceId, job: &NewJob<'_>) -> Result<()
     tx.execute(&q).await.map(drop)
 }
 
+/// Serialises job submissions of a workspace on PostgreSQL (the row lock on the workspace
+/// is held until commit), so that two submissions cannot both pass the cap. SQLite's single
+/// writer serialises them already.
+pub async fn lock_workspace(tx: &mut Tx, ws: WorkspaceId) -> Result<(), StoreError> {
+    if tx.backend() != Backend::Postgres {
+        return Ok(());
+    }
+    let q = Query::select()
+        .column(a("id"))
+        .from(a("workspaces"))
+        .and_where(Expr::col(a("id")).eq(id(ws)))
+        .lock(LockType::Update)
+        .to_owned();
+    tx.fetch_optional(&q).await.map(drop)
+}
+
 /// How many jobs of these kinds are queued or running in the workspace.
 pub async fn active(c: &mut Conn, ws: WorkspaceId, kinds: &[&str]) -> Result<i64, StoreError> {
     let q = Query::select()
