@@ -11,9 +11,9 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use rapport_app::exports;
 use rapport_app::imports::ImportOptions;
 use rapport_app::jobs::{self, JobView};
-use rapport_app::exports;
 use rapport_core::object::ObjectType;
 use rapport_core::{Id, UserId};
 use serde::{Deserialize, Serialize};
@@ -105,7 +105,12 @@ fn require_csv(req: &Request) -> Result<(), Problem> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if essence == "text/csv" {
         Ok(())
     } else if essence.is_empty() {
@@ -141,7 +146,14 @@ pub async fn create_import(
     params: RawParams,
     req: Request,
 ) -> ApiResult<JsonResponse<JobDto>> {
-    params.only(&["object", "dry_run", "upsert", "skip_bad_rows", "owner_id", "mapping"])?;
+    params.only(&[
+        "object",
+        "dry_run",
+        "upsert",
+        "skip_bad_rows",
+        "owner_id",
+        "mapping",
+    ])?;
     let mut options = ImportOptions::new(object_param(params.get("object"))?);
     options.dry_run = params.bool("dry_run")?;
     options.upsert = params.bool("upsert")?;
@@ -152,11 +164,12 @@ pub async fn create_import(
         options.owner = Some(UserId::from_uuid(u));
     }
     if let Some(m) = params.get("mapping") {
-        options.mapping = serde_json::from_str::<BTreeMap<String, Option<String>>>(m).map_err(|_| {
-            Problem::bad_request(
-                "mapping: must be a JSON object of CSV header → field name or null",
-            )
-        })?;
+        options.mapping =
+            serde_json::from_str::<BTreeMap<String, Option<String>>>(m).map_err(|_| {
+                Problem::bad_request(
+                    "mapping: must be a JSON object of CSV header → field name or null",
+                )
+            })?;
     }
     require_csv(&req)?;
     let body = read_limited(req.into_body(), s.config.max_body_bytes).await?;
@@ -179,7 +192,9 @@ pub async fn get_import(
     ApiCaller(c): ApiCaller,
     PathUuid(id): PathUuid,
 ) -> ApiResult<JsonResponse<JobDto>> {
-    Ok(JsonResponse::ok(dto(jobs::get(&s.app, &c, "import", id).await?)))
+    Ok(JsonResponse::ok(dto(
+        jobs::get(&s.app, &c, "import", id).await?
+    )))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -213,10 +228,15 @@ pub async fn create_export(
             body.object
         ))
     })?;
-    let query: Vec<(String, String)> =
-        form_urlencoded::parse(body.query.as_deref().unwrap_or("").trim_start_matches('?').as_bytes())
-            .into_owned()
-            .collect();
+    let query: Vec<(String, String)> = form_urlencoded::parse(
+        body.query
+            .as_deref()
+            .unwrap_or("")
+            .trim_start_matches('?')
+            .as_bytes(),
+    )
+    .into_owned()
+    .collect();
     let job = jobs::submit_export(&s.app, &c, object, query).await?;
     let location = format!("/api/v1/exports/{}", job.id);
     let mut r = JsonResponse::created(dto(job), location);
@@ -233,7 +253,9 @@ pub async fn get_export(
     ApiCaller(c): ApiCaller,
     PathUuid(id): PathUuid,
 ) -> ApiResult<JsonResponse<JobDto>> {
-    Ok(JsonResponse::ok(dto(jobs::get(&s.app, &c, "export", id).await?)))
+    Ok(JsonResponse::ok(dto(
+        jobs::get(&s.app, &c, "export", id).await?
+    )))
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
@@ -263,7 +285,11 @@ pub async fn download_export(
         .get("object")
         .and_then(Json::as_str)
         .unwrap_or("records");
-    Ok(download(file, "text/csv; charset=utf-8", &format!("{object}-{id}.csv")))
+    Ok(download(
+        file,
+        "text/csv; charset=utf-8",
+        &format!("{object}-{id}.csv"),
+    ))
 }
 
 #[utoipa::path(get, path = "/contacts/{id}/vcard", tag = "contacts", operation_id = "contact_vcard",
@@ -276,5 +302,9 @@ pub async fn contact_vcard(
     PathUuid(id): PathUuid,
 ) -> ApiResult<Response> {
     let card = exports::contact_vcard(&s.app, &c, id).await?;
-    Ok(download(card.into_bytes(), "text/vcard; charset=utf-8", &format!("{id}.vcf")))
+    Ok(download(
+        card.into_bytes(),
+        "text/vcard; charset=utf-8",
+        &format!("{id}.vcf"),
+    ))
 }
