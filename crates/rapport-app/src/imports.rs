@@ -300,6 +300,9 @@ fn resolve(
     }
 }
 
+/// A row to create: its line, values and custom fields.
+type NewRow = (u64, BTreeMap<&'static str, Value>, Map<String, Json>);
+
 /// A data row after conversion.
 struct Row {
     line: u64,
@@ -459,7 +462,7 @@ pub async fn import(
     let live_progress = !whole || app.db.backend() == Backend::Postgres;
     let mut batch: Vec<Event> = Vec::with_capacity(BATCH);
     loop {
-        batch.extend(events.drain(..));
+        batch.append(&mut events);
         let last = eof;
         while batch.len() >= BATCH || (last && !batch.is_empty()) {
             let take = batch.len().min(BATCH);
@@ -857,7 +860,7 @@ impl Importer<'_> {
                 .collect();
 
         // Parse and validate every row through the record rules.
-        let mut creates: Vec<(u64, BTreeMap<&'static str, Value>, Map<String, Json>)> = Vec::new();
+        let mut creates: Vec<NewRow> = Vec::new();
         let mut updates: Vec<(u64, Uuid, rapport_core::record::Changes)> = Vec::new();
         for (row, target) in plan {
             let cur = target.and_then(|id| current.get(&id));
@@ -1035,7 +1038,7 @@ impl Importer<'_> {
     async fn write(
         &mut self,
         w: &mut Write,
-        creates: Vec<(u64, BTreeMap<&'static str, Value>, Map<String, Json>)>,
+        creates: Vec<NewRow>,
         updates: Vec<(u64, Uuid, rapport_core::record::Changes)>,
         current: &HashMap<Uuid, Record>,
     ) -> AppResult<()> {
