@@ -31,6 +31,9 @@ pub enum AppError {
     PreconditionFailed { expected: i64, current: i64 },
     #[error("too many attempts")]
     RateLimited { retry_after: Duration },
+    /// The workspace has as many imports and exports under way as it may (429).
+    #[error("{message}")]
+    TooManyJobs { message: String },
     #[error("the database is unavailable")]
     Unavailable,
     #[error("the database storage is full")]

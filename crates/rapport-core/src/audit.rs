@@ -67,6 +67,12 @@ pub enum AuditAction {
     /// Records written in bulk (demo data, imports): one entry per batch, not per record.
     #[serde(rename = "records.bulk_created")]
     RecordsBulkCreated,
+    /// A batch of an import: counts and the ids created and updated.
+    #[serde(rename = "records.imported")]
+    RecordsImported,
+    /// An export: the object, the filter and how many records left.
+    #[serde(rename = "records.exported")]
+    RecordsExported,
 }
 
 impl AuditAction {
@@ -101,6 +107,8 @@ impl AuditAction {
             Self::ShareRevoked => "share.revoked",
             Self::SettingsChanged => "settings.changed",
             Self::RecordsBulkCreated => "records.bulk_created",
+            Self::RecordsImported => "records.imported",
+            Self::RecordsExported => "records.exported",
         }
     }
 }

@@ -344,6 +344,7 @@ const OPPORTUNITY: &[Field] = &[
     field("next_step", Kind::Text { max: 300 }),
     field("source", Kind::Enum(SOURCES)).filter(),
     field("description", Kind::LongText { max: 20_000 }),
+    field("external_id", Kind::Text { max: 200 }).filter(),
     field("stage_changed_at", Kind::DateTime).system().both(),
     field("closed_at", Kind::DateTime).system().both(),
 ];

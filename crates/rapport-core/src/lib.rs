@@ -8,6 +8,7 @@ pub mod access;
 pub mod analytics;
 pub mod audit;
 pub mod catalogue;
+pub mod csv;
 pub mod custom;
 pub mod demo;
 pub mod email;
@@ -31,6 +32,7 @@ pub mod text;
 pub mod time;
 pub mod validation;
 pub mod value;
+pub mod vcard;
 
 pub use email::EmailAddress;
 pub use id::{AuditId, EventId, Id, SessionId, TeamId, TokenId, UserId, WorkspaceId};

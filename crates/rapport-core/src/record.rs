@@ -89,7 +89,11 @@ pub fn parse_body(
     let mut changes = Changes::default();
     let mut flat: Vec<(String, &Json)> = Vec::new();
     for (key, value) in body {
-        let group = catalogue::all_fields(object).any(|f| f.name.starts_with(&format!("{key}.")));
+        let group = catalogue::all_fields(object).any(|f| {
+            f.name
+                .strip_prefix(key.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+        });
         match (key.as_str(), value) {
             ("custom", Json::Object(map)) => {
                 for (k, v) in map {

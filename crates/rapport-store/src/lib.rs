@@ -13,6 +13,7 @@ pub mod backup;
 mod db;
 mod error;
 pub mod idempotency;
+pub mod jobs;
 pub mod migrate;
 pub mod outbox;
 pub mod pipelines;

@@ -40,12 +40,14 @@ const SQLITE: &[Migration] = migrations!("sqlite":
     (1, "foundation", "0001_foundation.sql"),
     (2, "records", "0002_records.sql"),
     (3, "search_by_object", "0003_search_by_object.sql"),
+    (4, "jobs", "0004_jobs.sql"),
     (6, "list_indexes", "0006_list_indexes.sql"),
 );
 const POSTGRES: &[Migration] = migrations!("postgres":
     (1, "foundation", "0001_foundation.sql"),
     (2, "records", "0002_records.sql"),
     (3, "search_by_object", "0003_search_by_object.sql"),
+    (4, "jobs", "0004_jobs.sql"),
     (6, "list_indexes", "0006_list_indexes.sql"),
 );
 

@@ -99,6 +99,13 @@ pub async fn list(c: &mut Conn, ws: WorkspaceId, page: Page<Uuid>) -> Result<Vec
     c.fetch_all(&q).await?.iter().map(decode).collect()
 }
 
+/// Every tag of the workspace (imports and exports map names and ids with it).
+pub async fn all(c: &mut Conn, ws: WorkspaceId) -> Result<Vec<Tag>, StoreError> {
+    let mut q = select(ws);
+    q.order_by(a("id"), Order::Asc).limit(100_000);
+    c.fetch_all(&q).await?.iter().map(decode).collect()
+}
+
 /// Which of `ids` are tags of this workspace.
 pub async fn existing(
     c: &mut Conn,

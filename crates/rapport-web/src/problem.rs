@@ -264,6 +264,11 @@ impl From<AppError> for Problem {
                     "too many attempts; wait as Retry-After says",
                 )
             },
+            AppError::TooManyJobs { message } => Problem {
+                code: Some("too_many_jobs"),
+                retry_after: Some(std::time::Duration::from_secs(30)),
+                ..Problem::new(Kind::RateLimited, message)
+            },
             AppError::Unavailable => Problem::new(
                 Kind::Unavailable,
                 "the database is unavailable; try again shortly",

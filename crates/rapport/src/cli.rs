@@ -106,8 +106,67 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Import a CSV file into one object (all-or-nothing unless --skip-bad-rows).
+    Import(ImportArgs),
+    /// Export a list view (the list API's filters, sort, q and fields) as CSV or vCard.
+    Export(ExportArgs),
     /// Print the OpenAPI document of the REST API.
     Openapi,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file (UTF-8, header row first), or - for standard input.
+    pub file: PathBuf,
+    /// companies, contacts, leads or opportunities.
+    #[arg(long)]
+    pub object: String,
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+    /// Act as this user (their role and field rules apply); the first admin by default.
+    #[arg(long = "as")]
+    pub as_user: Option<String>,
+    /// The owner of every created record, by e-mail (default: the acting user).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Validate every row and report what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Update records matched by id, external_id, e-mail or domain instead of refusing them.
+    #[arg(long)]
+    pub upsert: bool,
+    /// Import the good rows and report the bad ones instead of importing nothing.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// HEADER=FIELD maps a column (custom.key for custom fields); HEADER= leaves it out.
+    #[arg(long = "map")]
+    pub map: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Vcard,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// companies, contacts, leads or opportunities (vCard: contacts).
+    #[arg(long)]
+    pub object: String,
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+    /// Act as this user (what they may see is what is exported); the first admin by default.
+    #[arg(long = "as")]
+    pub as_user: Option<String>,
+    /// The list API's query string, e.g. 'filter[address.city][eq]=Kraków&sort=last_name'.
+    #[arg(long)]
+    pub filter: Vec<String>,
+    /// The file to write (standard output by default).
+    #[arg(long)]
+    pub to: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
 }
 
 /// What the demo workspace holds. The same seed and date always give the same data.

@@ -6,6 +6,7 @@ mod cli;
 mod demo;
 mod serve;
 mod setup;
+mod transfer;
 
 use std::process::ExitCode;
 
@@ -59,6 +60,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore { from, check } => backup::restore(&cli.global, &from, check)
             .await
             .map(|()| ExitCode::SUCCESS),
+        Command::Import(args) => transfer::import(&cli.global, &args).await,
+        Command::Export(args) => transfer::export(&cli.global, &args).await,
         Command::Openapi => {
             println!(
                 "{}",

@@ -68,6 +68,12 @@ pub async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
         });
         tracing::info!(%addr, "metrics listening");
     }
+    tokio::spawn(rapport_app::jobs::work(
+        app.clone(),
+        format!("serve-{}", std::process::id()),
+        Duration::from_secs(1),
+        std::future::pending(),
+    ));
     tokio::spawn(maintain(app));
     let router = rapport_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     tracing::info!(%url, database = %crate::cli::describe_database(&g.database_url),

@@ -51,7 +51,7 @@ fn view(ctx: &RecordContext, rec: &Record, fields: Option<&[String]>) -> RecordV
 }
 
 /// Writing any record needs a read-write credential and a role that writes.
-fn authorize_writer(p: &rapport_core::policy::Principal) -> AppResult<()> {
+pub(crate) fn authorize_writer(p: &rapport_core::policy::Principal) -> AppResult<()> {
     policy::require_write_scope(p)?;
     if p.role == Role::ReadOnly {
         return Err(Forbidden::ReadOnlyRole.into());
@@ -60,7 +60,7 @@ fn authorize_writer(p: &rapport_core::policy::Principal) -> AppResult<()> {
 }
 
 /// Values every record of `object` gets on create unless the body set them.
-async fn defaults(
+pub(crate) async fn defaults(
     app: &App,
     w: &mut Write,
     object: ObjectType,
@@ -82,7 +82,7 @@ async fn defaults(
 }
 
 /// Rules that hold on every write of a given object, beyond single fields.
-fn object_rules(object: ObjectType, changes: &Changes) -> Vec<FieldError> {
+pub(crate) fn object_rules(object: ObjectType, changes: &Changes) -> Vec<FieldError> {
     let mut out = Vec::new();
     if object == ObjectType::Lead
         && changes.values.get("status").and_then(Value::as_text) == Some("converted")
@@ -310,6 +310,16 @@ pub async fn list(
         next_cursor,
         total,
     })
+}
+
+/// Checks the references of a change (owner excluded) through the policy, inside a write.
+pub(crate) async fn check_references(
+    w: &mut Write,
+    ctx: &RecordContext,
+    values: &BTreeMap<&'static str, Value>,
+    current: Option<&Record>,
+) -> AppResult<()> {
+    references::check(w, ctx, values, current).await
 }
 
 /// The caller's view of a record.

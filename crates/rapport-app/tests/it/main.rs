@@ -4,6 +4,7 @@
 mod auth;
 mod backup;
 mod demo;
+mod imports;
 mod records;
 mod support;
 mod teams;

@@ -1,21 +1,123 @@
-//! Many new records at once: the same rows, relations and search documents as
-//! [`super::insert`], written with multi-row INSERTs. One statement per record and relation
-//! costs a round trip each; at millions of records that is the whole run time.
+//! Bulk paths for imports and seeding: multi-row INSERTs of records with their relations and
+//! search documents, match-key lookups for a whole batch at once, and many records read in
+//! one query. One statement per record and relation costs a round trip each; at millions of
+//! records that is the whole run time.
 
 use rapport_core::WorkspaceId;
 use rapport_core::object::ObjectType;
 use rapport_core::record::Record;
 use rapport_core::value::Value;
-use sea_query::{Alias, Expr, IntoTableRef, Query, TableRef};
+use sea_query::{Alias, Expr, ExprTrait, IntoTableRef, Query, TableRef};
+use uuid::Uuid;
 
 use super::columns::table;
-use super::{NewRecord, insert_columns};
-use crate::db::{Tx, id, opt_uuid, ts};
+use super::listing::r;
+use super::{NewRecord, Trash, decode_row, insert_columns, relations, scope, select_all};
+use crate::db::{Conn, Tx, id, opt_uuid, ts};
 use crate::error::StoreError;
 use crate::search;
 
-/// Bound parameters per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535).
+/// Bound parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535.
 const MAX_PARAMS: usize = 30_000;
+
+/// A key records are matched on when importing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchKey {
+    Id,
+    ExternalId,
+    /// The (primary) e-mail of contacts and leads, compared lowercase.
+    Email,
+    /// The domain of companies.
+    Domain,
+}
+
+impl MatchKey {
+    fn column(self) -> &'static str {
+        match self {
+            MatchKey::Id => "id",
+            MatchKey::ExternalId => "external_id",
+            MatchKey::Email => "email_key",
+            MatchKey::Domain => "domain",
+        }
+    }
+}
+
+/// Live records whose `key` is one of `values` (ids as UUID text; e-mails lowercase):
+/// (value, record id) pairs. The caller checks the policy on the ids it gets.
+pub async fn match_keys(
+    c: &mut Conn,
+    ws: WorkspaceId,
+    object: ObjectType,
+    key: MatchKey,
+    values: &[String],
+) -> Result<Vec<(String, Uuid)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in values.chunks(5_000) {
+        let mut q = Query::select();
+        q.column((r(), Alias::new("id")))
+            .from_as(table(object), r());
+        scope(&mut q, ws, Trash::Live);
+        match key {
+            MatchKey::Id => {
+                let ids: Vec<Uuid> = chunk
+                    .iter()
+                    .filter_map(|v| Uuid::parse_str(v).ok())
+                    .collect();
+                if ids.is_empty() {
+                    continue;
+                }
+                q.and_where(
+                    Expr::col((r(), Alias::new("id")))
+                        .is_in(ids.into_iter().map(|u| opt_uuid(Some(u)))),
+                );
+            }
+            _ => {
+                q.expr_as(
+                    Expr::col((r(), Alias::new(key.column()))),
+                    Alias::new("match_value"),
+                );
+                q.and_where(
+                    Expr::col((r(), Alias::new(key.column()))).is_in(chunk.iter().cloned()),
+                );
+            }
+        }
+        for row in c.fetch_all(&q).await? {
+            let record = row.uuid_col("id")?;
+            let value = match key {
+                MatchKey::Id => record.to_string(),
+                _ => row.string("match_value")?,
+            };
+            out.push((value, record));
+        }
+    }
+    Ok(out)
+}
+
+/// Many records by id (relations loaded), in one query per few thousand.
+pub async fn get_many(
+    c: &mut Conn,
+    ws: WorkspaceId,
+    object: ObjectType,
+    ids: &[Uuid],
+) -> Result<Vec<Record>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        let mut q = select_all(object);
+        scope(&mut q, ws, Trash::Live);
+        q.and_where(
+            Expr::col((r(), Alias::new("id"))).is_in(chunk.iter().map(|u| opt_uuid(Some(*u)))),
+        );
+        let mut recs = c
+            .fetch_all(&q)
+            .await?
+            .iter()
+            .map(|row| decode_row(object, row))
+            .collect::<Result<Vec<_>, _>>()?;
+        relations::load(c, ws, &mut recs).await?;
+        out.extend(recs);
+    }
+    Ok(out)
+}
 
 /// Inserts new records of one object with their relations and search documents. Rows that
 /// set different columns go in separate statements, so a column left out keeps its default.
@@ -72,7 +174,7 @@ pub async fn insert_many(
                 ]);
             }
         }
-        if let Some((_, _, _, field)) = super::relations::role_table(object)
+        if let Some((_, _, _, field)) = relations::role_table(object)
             && let Some(Value::Roles(list)) = rec.values.get(field)
         {
             for r in list {
@@ -85,10 +187,13 @@ pub async fn insert_many(
                 ]);
             }
         }
+        // The document of a stored record includes derived columns (the primary e-mail).
+        let mut values = rec.values.clone();
+        values.extend(super::derived(object, rec.values));
         let record = Record {
             object,
             id: rec.id,
-            values: rec.values.clone(),
+            values,
             custom: rec.custom.clone(),
             deleted_at: None,
         };
@@ -114,7 +219,7 @@ pub async fn insert_many(
         links,
     )
     .await?;
-    if let Some((name, own, other, _)) = super::relations::role_table(object) {
+    if let Some((name, own, other, _)) = relations::role_table(object) {
         insert_rows(
             tx,
             t(name),

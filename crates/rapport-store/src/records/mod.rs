@@ -20,6 +20,7 @@ use sea_query::{Alias, Expr, ExprTrait, IntoTableRef, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
+pub use self::bulk::{MatchKey, get_many, insert_many, match_keys};
 use self::columns::{decode, encode, stored_fields, table};
 use self::listing::KeyKind;
 use self::listing::{SortTerm, r};
@@ -28,7 +29,6 @@ use crate::error::StoreError;
 use crate::schema::Users as U;
 use crate::search;
 
-pub use self::bulk::insert_many;
 pub(crate) use self::bulk::insert_rows;
 
 /// A record to insert. `values` holds every field the caller sets, `owner_id` and

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod commands;
 pub mod dto;
+pub mod jobs;
 pub mod me;
 pub mod record_schema;
 pub mod records;
@@ -51,6 +52,8 @@ use crate::{ops, session};
         (name = "leads", description = "Prospects to qualify and convert"),
         (name = "opportunities", description = "Deals on a pipeline"),
         (name = "activities", description = "Calls, meetings, tasks, notes, e-mails, messages"),
+        (name = "imports", description = "CSV imports as jobs, with progress and per-row errors"),
+        (name = "exports", description = "CSV exports of list views as jobs"),
         (name = "search", description = "Global search across objects"),
         (name = "pipelines", description = "Pipelines and their stages"),
         (name = "tags", description = "Tags for records of any object"),
@@ -127,6 +130,12 @@ fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(commands::contact_timeline))
         .routes(routes!(commands::company_timeline))
         .routes(routes!(commands::search))
+        .routes(routes!(jobs::create_import))
+        .routes(routes!(jobs::get_import))
+        .routes(routes!(jobs::create_export))
+        .routes(routes!(jobs::get_export))
+        .routes(routes!(jobs::download_export))
+        .routes(routes!(jobs::contact_vcard))
         .routes(routes!(settings::list_pipelines, settings::create_pipeline))
         .routes(routes!(
             settings::get_pipeline,

@@ -5,6 +5,7 @@
 mod bad_input;
 mod cross_workspace;
 mod headers;
+mod jobs;
 mod openapi;
 mod records;
 mod routes;

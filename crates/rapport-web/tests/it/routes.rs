@@ -85,6 +85,17 @@ struct World {
     tag: Uuid,
     custom_field: Uuid,
     share: Uuid,
+    /// An import and an export the admin ran (finished, so the job cap is free).
+    import_job: Uuid,
+    export_job: Uuid,
+}
+
+/// Runs every queued job, as the worker of `rapport serve` would.
+async fn drain(s: &Server) {
+    while rapport_app::jobs::run_next(&s.app, "test")
+        .await
+        .expect("job")
+    {}
 }
 
 const OBJECTS: [(&str, &str); 5] = [
@@ -192,6 +203,20 @@ async fn world(s: &Server, n: usize) -> World {
             .await
             .ok_json(201),
     );
+    let import_job = id_of(
+        s.post("/api/v1/imports?object=contacts")
+            .bearer(&admin.token)
+            .raw("text/csv", "last_name\nImported\n")
+            .send()
+            .await
+            .ok_json(202),
+    );
+    let export_job = id_of(
+        post("/api/v1/exports", json!({"object": "contacts"}))
+            .await
+            .ok_json(202),
+    );
+    drain(s).await;
     let mut callers = BTreeMap::new();
     callers.insert("read_only", read_only);
     callers.insert("rep", rep);
@@ -212,6 +237,8 @@ async fn world(s: &Server, n: usize) -> World {
         tag,
         custom_field,
         share,
+        import_job,
+        export_job,
     }
 }
 
@@ -225,6 +252,8 @@ fn concrete(path: &str, w: &World) -> String {
         "tags" => w.tag.to_string(),
         "custom_fields" => w.custom_field.to_string(),
         "shares" => w.share.to_string(),
+        "imports" => w.import_job.to_string(),
+        "exports" => w.export_job.to_string(),
         plural if path.ends_with("/restore") => w.trashed[plural].to_string(),
         plural => w
             .live
@@ -235,6 +264,9 @@ fn concrete(path: &str, w: &World) -> String {
     let mut url = path
         .replace("{id}", &id)
         .replace("{object_type}", "company");
+    if path == "/api/v1/imports" {
+        url.push_str("?object=contacts&dry_run=true");
+    }
     if path == "/api/v1/search" {
         url.push_str("?q=acme");
     }
@@ -292,6 +324,7 @@ fn body(method: &str, path: &str, caller: &str, n: usize, w: &World) -> Option<V
             "stages": [{"name": "Open", "kind": "open"}, {"name": "Won", "kind": "won"}, {"name": "Lost", "kind": "lost"}]})),
         ("PATCH", "/api/v1/pipelines/{id}") => Some(json!({"name": format!("P {unique}")})),
         ("POST", "/api/v1/tags") => Some(json!({"name": format!("T {unique}")})),
+        ("POST", "/api/v1/exports") => Some(json!({"object": "contacts"})),
         ("PATCH", "/api/v1/tags/{id}") => Some(json!({"name": format!("T {unique}")})),
         ("POST", "/api/v1/custom_fields") => Some(
             json!({"object_type": "company", "key": format!("k_{}", unique.replace(['-', ' '], "_")),
@@ -354,10 +387,16 @@ async fn call(s: &Server, w: &World, method: &str, path: &str, caller: &str, n: 
     if let Some(a) = actor {
         req = req.bearer(&a.token);
     }
-    if let Some(b) = body(method, path, caller, n, w) {
+    if path == "/api/v1/imports" {
+        req = req.raw("text/csv", "last_name\nNowak\n");
+    } else if let Some(b) = body(method, path, caller, n, w) {
         req = req.json(&b);
     }
-    req.send().await.status.as_u16()
+    let status = req.send().await.status.as_u16();
+    if method == "POST" && (path == "/api/v1/imports" || path == "/api/v1/exports") {
+        drain(s).await;
+    }
+    status
 }
 
 #[tokio::test]

@@ -4,3 +4,4 @@
 mod admin;
 mod serve;
 mod support;
+mod transfer;
