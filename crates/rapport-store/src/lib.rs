@@ -14,6 +14,7 @@ mod db;
 mod error;
 pub mod idempotency;
 pub mod migrate;
+pub mod orders;
 pub mod outbox;
 pub mod pipelines;
 pub mod records;

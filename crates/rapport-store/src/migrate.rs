@@ -40,11 +40,13 @@ const SQLITE: &[Migration] = migrations!("sqlite":
     (1, "foundation", "0001_foundation.sql"),
     (2, "records", "0002_records.sql"),
     (3, "search_by_object", "0003_search_by_object.sql"),
+    (5, "orders", "0005_orders.sql"),
 );
 const POSTGRES: &[Migration] = migrations!("postgres":
     (1, "foundation", "0001_foundation.sql"),
     (2, "records", "0002_records.sql"),
     (3, "search_by_object", "0003_search_by_object.sql"),
+    (5, "orders", "0005_orders.sql"),
 );
 
 pub fn embedded(backend: Backend) -> &'static [Migration] {
