@@ -414,11 +414,7 @@ fn decode_model(r: &Row) -> Result<StoredModel, StoreError> {
     })
 }
 
-pub async fn insert_model(
-    tx: &mut Tx,
-    ws: WorkspaceId,
-    m: &StoredModel,
-) -> Result<(), StoreError> {
+pub async fn insert_model(tx: &mut Tx, ws: WorkspaceId, m: &StoredModel) -> Result<(), StoreError> {
     let q = Query::insert()
         .into_table(a("analytics_models"))
         .columns(MODEL_COLUMNS.map(a))
