@@ -1059,6 +1059,64 @@ pub async fn record_analytics(
     Ok(out)
 }
 
+// ---- BG/BB on summary data ----
+
+/// A BG/BB fit on discrete-time summaries.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BgBbFit {
+    pub alpha: f64,
+    pub beta: f64,
+    pub gamma: f64,
+    pub delta: f64,
+    pub log_likelihood: f64,
+    /// Patterns (rows) and the people they stand for (sum of weights).
+    pub patterns: usize,
+    pub customers: f64,
+}
+
+/// Fits BG/BB on a CSV of `frequency,recency,periods,weights` rows (the layout of
+/// `testdata/donations.csv`). Pure maths, no workspace data, so no authorization.
+pub fn bgbb_from_csv<R: std::io::Read>(input: R) -> AppResult<BgBbFit> {
+    use rapport_core::analytics::bgbb::{BgBb, DiscreteHistory, DiscreteRow};
+    let mut reader = csv::Reader::from_reader(input);
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| bad("file", format!("line {line}: {e}")))?;
+        let field = |k: usize, name: &str| -> AppResult<String> {
+            record
+                .get(k)
+                .map(|s| s.trim().to_owned())
+                .ok_or_else(|| bad("file", format!("line {line}: no {name} column")))
+        };
+        let int = |k: usize, name: &str| -> AppResult<u32> {
+            field(k, name)?.parse().map_err(|_| {
+                bad(
+                    "file",
+                    format!("line {line}, column {name}: not a whole number"),
+                )
+            })
+        };
+        let weight: f64 = field(3, "weights")?
+            .parse()
+            .map_err(|_| bad("file", format!("line {line}, column weights: not a number")))?;
+        let history =
+            DiscreteHistory::new(int(0, "frequency")?, int(1, "recency")?, int(2, "periods")?)
+                .map_err(|e| bad("file", format!("line {line}: {e}")))?;
+        rows.push(DiscreteRow { history, weight });
+    }
+    let fit = BgBb::fit(&rows).map_err(analytics_error)?;
+    Ok(BgBbFit {
+        alpha: fit.params.alpha,
+        beta: fit.params.beta,
+        gamma: fit.params.gamma,
+        delta: fit.params.delta,
+        log_likelihood: fit.log_likelihood,
+        patterns: rows.len(),
+        customers: rows.iter().map(|r| r.weight).sum(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! `rapport`: one binary for serving, migrating and administering Rapport.
 
 mod admin;
+mod analytics;
 mod backup;
 mod cli;
 mod demo;
@@ -59,6 +60,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore { from, check } => backup::restore(&cli.global, &from, check)
             .await
             .map(|()| ExitCode::SUCCESS),
+        Command::Import(cmd) => analytics::import(&cli.global, cmd).await,
+        Command::Analytics(cmd) => analytics::run(&cli.global, cmd).await,
         Command::Openapi => {
             println!(
                 "{}",
