@@ -292,6 +292,7 @@ fn body(method: &str, path: &str, caller: &str, n: usize, w: &World) -> Option<V
             "stages": [{"name": "Open", "kind": "open"}, {"name": "Won", "kind": "won"}, {"name": "Lost", "kind": "lost"}]})),
         ("PATCH", "/api/v1/pipelines/{id}") => Some(json!({"name": format!("P {unique}")})),
         ("POST", "/api/v1/tags") => Some(json!({"name": format!("T {unique}")})),
+        ("POST", "/api/v1/analytics/fit") => Some(json!({})),
         ("PATCH", "/api/v1/tags/{id}") => Some(json!({"name": format!("T {unique}")})),
         ("POST", "/api/v1/custom_fields") => Some(
             json!({"object_type": "company", "key": format!("k_{}", unique.replace(['-', ' '], "_")),
@@ -354,7 +355,10 @@ async fn call(s: &Server, w: &World, method: &str, path: &str, caller: &str, n: 
     if let Some(a) = actor {
         req = req.bearer(&a.token);
     }
-    if let Some(b) = body(method, path, caller, n, w) {
+    if path == "/api/v1/transactions/import" {
+        let csv = format!("customer,date,amount\nroute-{n}-{caller},2024-01-02,10.00\n");
+        req = req.raw("text/csv", csv);
+    } else if let Some(b) = body(method, path, caller, n, w) {
         req = req.json(&b);
     }
     req.send().await.status.as_u16()
