@@ -229,6 +229,9 @@ impl Layout {
     }
 }
 
+/// A record and its line, or the line and message of a record that could not be read.
+type Record = Result<(u64, Vec<String>), (u64, String)>;
+
 /// Records of the file with their line numbers.
 enum Records<R: Read> {
     Csv(csv::Reader<R>, csv::StringRecord),
@@ -238,7 +241,7 @@ enum Records<R: Read> {
 impl<R: Read> Records<R> {
     /// The next record: `(line, fields)`, or the line and message of a record that could not
     /// be read at all.
-    fn next(&mut self) -> Option<Result<(u64, Vec<String>), (u64, String)>> {
+    fn next(&mut self) -> Option<Record> {
         match self {
             Records::Csv(reader, record) => match reader.read_record(record) {
                 Ok(false) => None,
