@@ -5,6 +5,7 @@
 //! the input into domain types, then one transaction that writes, appends the audit entry and
 //! the outbox event, and commits before anything is acknowledged.
 
+pub mod analytics;
 pub mod audit_log;
 pub mod auth;
 pub mod backup;
@@ -28,6 +29,7 @@ pub mod tags;
 pub mod teams;
 pub mod timeline;
 pub mod tokens;
+pub mod transactions;
 pub mod users;
 pub mod workspaces;
 mod write;

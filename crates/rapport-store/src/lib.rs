@@ -15,6 +15,7 @@ mod error;
 pub mod idempotency;
 pub mod jobs;
 pub mod migrate;
+pub mod orders;
 pub mod outbox;
 pub mod pipelines;
 pub mod records;

@@ -41,6 +41,7 @@ const SQLITE: &[Migration] = migrations!("sqlite":
     (2, "records", "0002_records.sql"),
     (3, "search_by_object", "0003_search_by_object.sql"),
     (4, "jobs", "0004_jobs.sql"),
+    (5, "orders", "0005_orders.sql"),
     (6, "list_indexes", "0006_list_indexes.sql"),
 );
 const POSTGRES: &[Migration] = migrations!("postgres":
@@ -48,6 +49,7 @@ const POSTGRES: &[Migration] = migrations!("postgres":
     (2, "records", "0002_records.sql"),
     (3, "search_by_object", "0003_search_by_object.sql"),
     (4, "jobs", "0004_jobs.sql"),
+    (5, "orders", "0005_orders.sql"),
     (6, "list_indexes", "0006_list_indexes.sql"),
 );
 

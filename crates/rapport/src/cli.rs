@@ -106,21 +106,190 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Import a CSV file into one object (all-or-nothing unless --skip-bad-rows).
-    Import(ImportArgs),
+    /// Import a CSV file into one object (`import FILE --object contacts`, all-or-nothing
+    /// unless --skip-bad-rows), or purchase history (`import transactions FILE`).
+    Import(ImportCmd),
     /// Export a list view (the list API's filters, sort, q and fields) as CSV or vCard.
     Export(ExportArgs),
     /// Print the OpenAPI document of the REST API.
     Openapi,
+    /// Customer-base analytics: model fits, CLV and churn predictions, RFM, cohorts.
+    #[command(subcommand)]
+    Analytics(AnalyticsCommand),
+}
+
+/// The user a data command acts as, in a workspace.
+#[derive(Debug, Args)]
+pub struct ActAs {
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+    /// The admin the command acts as (owner of created contacts, author in the audit log);
+    /// the workspace's first admin when left out.
+    #[arg(long = "as", env = "RAPPORT_AS")]
+    pub as_user: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FileFormat {
+    /// Comma-separated with a header: customer, date, amount[, quantity, currency, order_id,
+    /// first_name, last_name, email].
+    Csv,
+    /// The CDNOW sample: whitespace-separated, no header (full id, sample id, yyyymmdd, CDs,
+    /// dollars); the sample id becomes the contact's external id.
+    Cdnow,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CustomerKeyArg {
+    ExternalId,
+    Email,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import purchase history: each row becomes an order; unknown customers become contacts.
+    Transactions {
+        #[command(flatten)]
+        act: ActAs,
+        /// The file to read (`-` for standard input).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = FileFormat::Csv)]
+        format: FileFormat,
+        /// How the customer column names a contact.
+        #[arg(long, value_enum, default_value_t = CustomerKeyArg::ExternalId)]
+        customer_key: CustomerKeyArg,
+        /// strftime-style date format such as %d/%m/%Y (%Y-%m-%d by default, %Y%m%d for cdnow).
+        #[arg(long)]
+        date_format: Option<String>,
+        /// Check and count everything, keep nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Keep the good rows when some are bad (by default one bad row keeps nothing).
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OutputFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CustomerArg {
+    Contact,
+    Company,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyticsCommon {
+    #[command(flatten)]
+    pub act: ActAs,
+    /// Whom an order counts for: its contact or its company.
+    #[arg(long, value_enum, default_value_t = CustomerArg::Contact)]
+    pub customer: CustomerArg,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AnalyticsCommand {
+    /// Fit BG/NBD, Pareto/NBD and Gamma-Gamma on orders up to the calibration end and keep them.
+    Fit {
+        #[command(flatten)]
+        common: AnalyticsCommon,
+        /// Last day of calibration (YYYY-MM-DD); the day of the last order by default.
+        #[arg(long, value_parser = parse_day)]
+        calibration_end: Option<time::Date>,
+    },
+    /// Per-customer predictions of the latest fit, highest CLV first.
+    Predict {
+        #[command(flatten)]
+        common: AnalyticsCommon,
+        /// bgnbd or paretonbd.
+        #[arg(long, default_value = "bgnbd")]
+        model: String,
+        /// Expected purchases and churn risk over this many weeks.
+        #[arg(long, default_value_t = 52.0)]
+        horizon_weeks: f64,
+        /// CLV horizon in months.
+        #[arg(long, default_value_t = 12)]
+        clv_months: u32,
+        /// Monthly discount rate of CLV.
+        #[arg(long, default_value_t = 0.01)]
+        discount_rate: f64,
+        /// clv, p_alive, expected_purchases or churn_risk.
+        #[arg(long, default_value = "clv")]
+        sort: String,
+        /// At most this many rows (all by default).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// RFM scores and segments at a cut-off date.
+    Rfm {
+        #[command(flatten)]
+        common: AnalyticsCommon,
+        /// Cut-off day (YYYY-MM-DD); the day of the last order by default.
+        #[arg(long, value_parser = parse_day)]
+        as_of: Option<time::Date>,
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Retention by month of first purchase.
+    Cohorts {
+        #[command(flatten)]
+        common: AnalyticsCommon,
+        #[arg(long, value_parser = parse_day)]
+        through: Option<time::Date>,
+    },
+    /// Churn-risk scores and their AUC on a time-based holdout.
+    Churn {
+        #[command(flatten)]
+        common: AnalyticsCommon,
+        #[arg(long, value_parser = parse_day)]
+        calibration_end: Option<time::Date>,
+        #[arg(long, value_parser = parse_day)]
+        holdout_end: Option<time::Date>,
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Fit BG/BB on a (frequency, recency, periods, weights) CSV such as testdata/donations.csv.
+    Bgbb {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+}
+
+fn parse_day(raw: &str) -> Result<time::Date, String> {
+    time::Date::parse(
+        raw,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| format!("{raw:?} is not a date such as 1997-09-30"))
+}
+
+/// `rapport import FILE --object …` for records, `rapport import transactions FILE` for
+/// purchase history. The record form's required arguments give way to the subcommand.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ImportCmd {
+    #[command(subcommand)]
+    pub what: Option<ImportCommand>,
+    #[command(flatten)]
+    pub records: ImportArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The CSV file (UTF-8, header row first), or - for standard input.
-    pub file: PathBuf,
+    #[arg(required = true)]
+    pub file: Option<PathBuf>,
     /// companies, contacts, leads or opportunities.
-    #[arg(long)]
-    pub object: String,
+    #[arg(long, required = true)]
+    pub object: Option<String>,
     #[command(flatten)]
     pub ws: WorkspaceArg,
     /// Act as this user (their role and field rules apply); the first admin by default.

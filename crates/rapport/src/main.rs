@@ -1,6 +1,7 @@
 //! `rapport`: one binary for serving, migrating and administering Rapport.
 
 mod admin;
+mod analytics;
 mod backup;
 mod cli;
 mod demo;
@@ -60,8 +61,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore { from, check } => backup::restore(&cli.global, &from, check)
             .await
             .map(|()| ExitCode::SUCCESS),
-        Command::Import(args) => transfer::import(&cli.global, &args).await,
+        Command::Import(cmd) => match cmd.what {
+            Some(what) => analytics::import(&cli.global, what).await,
+            None => transfer::import(&cli.global, &cmd.records).await,
+        },
         Command::Export(args) => transfer::export(&cli.global, &args).await,
+        Command::Analytics(cmd) => analytics::run(&cli.global, cmd).await,
         Command::Openapi => {
             println!(
                 "{}",

@@ -69,7 +69,12 @@ async fn caller(
 pub async fn import(g: &Global, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let app = setup::app_for_admin(g).await?;
     let caller = caller(&app, args.ws.workspace.as_deref(), args.as_user.as_deref()).await?;
-    let mut options = ImportOptions::new(object(&args.object)?);
+    let (Some(path), Some(object_name)) = (&args.file, &args.object) else {
+        anyhow::bail!(
+            "rapport import needs a FILE and --object (or: rapport import transactions FILE)"
+        );
+    };
+    let mut options = ImportOptions::new(object(object_name)?);
     options.dry_run = args.dry_run;
     options.upsert = args.upsert;
     options.skip_bad_rows = args.skip_bad_rows;
@@ -89,7 +94,7 @@ pub async fn import(g: &Global, args: &ImportArgs) -> anyhow::Result<ExitCode> {
             (!field.is_empty()).then(|| field.to_owned()),
         );
     }
-    let mut file = open(&args.file)?;
+    let mut file = open(path)?;
     let started = Instant::now();
     let quiet = g.json;
     let mut last = Instant::now();
@@ -139,7 +144,7 @@ pub async fn import(g: &Global, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         };
         println!(
             "{verb} {} {}: {} rows, {} created, {} updated, {} unchanged, {} skipped, {} errors in {:.2} s ({:.0} rows/s)",
-            args.file.display(),
+            path.display(),
             report.object,
             report.rows,
             report.created,

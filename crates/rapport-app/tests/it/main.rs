@@ -1,6 +1,7 @@
 //! Use-case tests on real databases (SQLite file, and PostgreSQL with RAPPORT_TEST_PG_URL).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
+mod analytics;
 mod auth;
 mod backup;
 mod demo;

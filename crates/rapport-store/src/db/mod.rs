@@ -656,6 +656,11 @@ pub(crate) fn date(d: Option<rapport_core::value::Date>) -> Expr {
     Expr::val(Value::TimeDate(d))
 }
 
+/// A calendar day (`date` on PostgreSQL, ISO text on SQLite).
+pub(crate) fn day(d: time::Date) -> Expr {
+    Expr::val(Value::TimeDate(Some(d)))
+}
+
 pub(crate) fn json(v: serde_json::Value) -> Expr {
     Expr::val(Value::Json(Some(Box::new(v))))
 }
@@ -750,6 +755,19 @@ impl Row {
                     rapport_core::value::Date::from_ymd(i16::try_from(d.year()).ok()?, month, day)
                 }))
             }
+        }
+    }
+
+    /// A non-null calendar day.
+    pub fn day(&self, col: &str) -> Result<time::Date, StoreError> {
+        match self {
+            Row::Sqlite(r) => {
+                let text: String = r.try_get(col).map_err(|e| decode_err(col, e))?;
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                time::Date::parse(&text, format)
+                    .map_err(|e| StoreError::Decode(format!("column {col}: {e}")))
+            }
+            Row::Postgres(r) => r.try_get(col).map_err(|e| decode_err(col, e)),
         }
     }
 

@@ -759,6 +759,7 @@ pub async fn purge(
     record: Uuid,
 ) -> Result<(), StoreError> {
     relations::purge(tx, ws, object, record).await?;
+    crate::orders::purge_customer(tx, ws, object, record).await?;
     crate::shares::purge_record(tx, ws, object, record).await?;
     if object == ObjectType::Company {
         // Records restored on their own may still point at the company; they lose the link.
@@ -897,6 +898,7 @@ pub async fn repoint(
             tx.execute(&q).await?;
         }
     }
+    crate::orders::repoint_customer(tx, ws, object, from, to).await?;
     if object == ObjectType::Contact {
         let q = Query::update()
             .table(table(ObjectType::Lead))

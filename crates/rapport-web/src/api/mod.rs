@@ -4,6 +4,7 @@
 //! router are made from the same list: a route cannot exist without being documented, and
 //! the route × role test enumerates routes from the document.
 
+pub mod analytics;
 pub mod audit;
 pub mod commands;
 pub mod dto;
@@ -54,6 +55,7 @@ use crate::{ops, session};
         (name = "activities", description = "Calls, meetings, tasks, notes, e-mails, messages"),
         (name = "imports", description = "CSV imports as jobs, with progress and per-row errors"),
         (name = "exports", description = "CSV exports of list views as jobs"),
+        (name = "analytics", description = "Purchase history import and customer-base analytics (admins)"),
         (name = "search", description = "Global search across objects"),
         (name = "pipelines", description = "Pipelines and their stages"),
         (name = "tags", description = "Tags for records of any object"),
@@ -167,6 +169,15 @@ fn api_v1() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(settings::list_shares, settings::create_share))
         .routes(routes!(settings::get_share, settings::delete_share))
+        .routes(routes!(analytics::import))
+        .routes(routes!(analytics::fit))
+        .routes(routes!(analytics::models))
+        .routes(routes!(analytics::predictions))
+        .routes(routes!(analytics::rfm))
+        .routes(routes!(analytics::cohorts))
+        .routes(routes!(analytics::churn))
+        .routes(routes!(analytics::contact))
+        .routes(routes!(analytics::company))
         .routes(routes!(openapi_json))
 }
 

@@ -2,6 +2,7 @@
 //! with RAPPORT_TEST_PG_URL).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
+mod analytics;
 mod bad_input;
 mod cross_workspace;
 mod headers;

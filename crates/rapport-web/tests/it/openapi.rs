@@ -17,11 +17,8 @@ fn every_request_body_is_strict() {
             let Some(content) = op["requestBody"]["content"].as_object() else {
                 continue;
             };
-            for (media_type, media) in content {
-                // Files (text/csv) are not JSON objects; only JSON bodies have schemas.
-                if !media_type.contains("json") {
-                    continue;
-                }
+            // Strictness is about JSON objects; a text/csv upload has no fields to refuse.
+            for (_, media) in content.iter().filter(|(m, _)| m.contains("json")) {
                 let reference = media["schema"]["$ref"].as_str().expect("a named schema");
                 let name = reference.rsplit('/').next().expect("name");
                 let schema = &schemas[name];

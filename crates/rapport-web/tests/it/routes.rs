@@ -325,6 +325,7 @@ fn body(method: &str, path: &str, caller: &str, n: usize, w: &World) -> Option<V
         ("PATCH", "/api/v1/pipelines/{id}") => Some(json!({"name": format!("P {unique}")})),
         ("POST", "/api/v1/tags") => Some(json!({"name": format!("T {unique}")})),
         ("POST", "/api/v1/exports") => Some(json!({"object": "contacts"})),
+        ("POST", "/api/v1/analytics/fit") => Some(json!({})),
         ("PATCH", "/api/v1/tags/{id}") => Some(json!({"name": format!("T {unique}")})),
         ("POST", "/api/v1/custom_fields") => Some(
             json!({"object_type": "company", "key": format!("k_{}", unique.replace(['-', ' '], "_")),
@@ -389,6 +390,9 @@ async fn call(s: &Server, w: &World, method: &str, path: &str, caller: &str, n: 
     }
     if path == "/api/v1/imports" {
         req = req.raw("text/csv", "last_name\nNowak\n");
+    } else if path == "/api/v1/transactions/import" {
+        let csv = format!("customer,date,amount\nroute-{n}-{caller},2024-01-02,10.00\n");
+        req = req.raw("text/csv", csv);
     } else if let Some(b) = body(method, path, caller, n, w) {
         req = req.json(&b);
     }

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod admin;
+mod analytics;
 mod serve;
 mod support;
 mod transfer;
