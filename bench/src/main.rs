@@ -1,6 +1,7 @@
 //! `rapport-bench`: builds bench datasets and measures every budget of DESIGN §9 against a
 //! real `rapport serve` process, printing one table with the machine line.
 
+mod analytics;
 mod client;
 mod machine;
 mod server;
@@ -36,6 +37,12 @@ enum Command {
         #[arg(long, default_value_t = 100_000)]
         contacts: u64,
     },
+    /// Time the analytics budgets (model fits on 23,570 customers, RFM over 1M customers).
+    Analytics {
+        /// The directory holding CDNOW_sample.txt.
+        #[arg(long, default_value = "../testdata")]
+        testdata: PathBuf,
+    },
     /// Measure every budget row against a dataset built by `dataset`.
     Run {
         #[arg(long)]
@@ -49,6 +56,11 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::Analytics { testdata } = &cli.command {
+        println!("machine: {}", machine::describe());
+        print_table(&analytics::rows(testdata)?);
+        return Ok(());
+    }
     if !cli.rapport.exists() {
         bail!(
             "{} does not exist; run `cargo build --release` first or pass --rapport",
@@ -64,6 +76,7 @@ async fn main() -> anyhow::Result<()> {
             database_url,
             samples,
         } => run(&cli.rapport, &database_url, samples).await,
+        Command::Analytics { .. } => Ok(()),
     }
 }
 
@@ -159,7 +172,7 @@ fn import_row(bin: &Path, n: usize) -> anyhow::Result<Row> {
 }
 
 /// One line of the result table.
-struct Row {
+pub struct Row {
     what: String,
     budget: String,
     measured: String,
@@ -167,7 +180,7 @@ struct Row {
 }
 
 impl Row {
-    fn new(what: &str, budget: &str, measured: String, ok: Option<bool>) -> Row {
+    pub fn new(what: &str, budget: &str, measured: String, ok: Option<bool>) -> Row {
         Row {
             what: what.to_owned(),
             budget: budget.to_owned(),
