@@ -9,9 +9,7 @@ use std::time::Instant;
 use anyhow::Context;
 use rapport_app::analytics::{self, FitInput, Horizon, PredictionSort, PurchaseModel};
 use rapport_app::transactions::{self, ImportFormat, ImportOptions};
-use rapport_app::{App, Caller, Principal, RequestMeta, users};
-use rapport_core::Role;
-use rapport_core::policy::Scope;
+use rapport_app::{App, Caller};
 use rapport_store::orders::{ContactKey, CustomerType};
 use serde_json::json;
 
@@ -21,37 +19,9 @@ use crate::cli::{
 };
 use crate::setup::{self, explain};
 
-/// The admin a command acts as: `--as`, or the first enabled admin of the workspace.
+/// The user a command acts as: `--as`, or the first enabled admin of the workspace.
 async fn caller(app: &App, act: &ActAs) -> anyhow::Result<Caller> {
-    let ws = rapport_app::workspaces::resolve(app, act.ws.workspace.as_deref())
-        .await
-        .map_err(explain)?
-        .id;
-    let user = match &act.as_user {
-        Some(email) => users::find_by_email(app, ws, email)
-            .await
-            .map_err(|_| anyhow::anyhow!("no user with e-mail {email} in this workspace"))?,
-        None => users::list_as_operator(app, ws)
-            .await
-            .map_err(explain)?
-            .into_iter()
-            .find(|u| u.role == Role::Admin && u.enabled)
-            .ok_or_else(|| anyhow::anyhow!("the workspace has no enabled admin; pass --as"))?,
-    };
-    Ok(Caller {
-        principal: Principal {
-            workspace_id: ws,
-            user_id: user.id,
-            role: user.role,
-            team_id: user.team_id,
-            scope: Scope::ReadWrite,
-        },
-        meta: RequestMeta {
-            request_id: None,
-            ip: None,
-            user_agent: Some("rapport-cli".to_owned()),
-        },
-    })
+    crate::transfer::caller(app, act.ws.workspace.as_deref(), act.as_user.as_deref()).await
 }
 
 fn progress_line(message: &str) {

@@ -27,7 +27,8 @@ fn object(name: &str) -> anyhow::Result<ObjectType> {
         })
 }
 
-async fn caller(
+/// The user a data command acts as: `--as`, or the first enabled admin of the workspace.
+pub(crate) async fn caller(
     app: &App,
     workspace: Option<&str>,
     as_user: Option<&str>,
