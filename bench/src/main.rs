@@ -89,7 +89,8 @@ fn rapport(bin: &Path, database_url: &str, args: &[&str]) -> anyhow::Result<Stri
         .with_context(|| format!("running {}", bin.display()))?;
     if !out.status.success() {
         bail!(
-            "rapport {args:?} failed: {}",
+            "rapport {args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
     }
@@ -154,7 +155,15 @@ fn import_row(bin: &Path, n: usize) -> anyhow::Result<Row> {
     let out = rapport(
         bin,
         &url,
-        &["--json", "import", &path, "--object", "contacts"],
+        &[
+            "--json",
+            "import",
+            &path,
+            "--object",
+            "contacts",
+            "--map",
+            "City=address.city",
+        ],
     );
     let _ = std::fs::remove_dir_all(&dir);
     let report: Value = serde_json::from_str(&out?)?;
@@ -475,7 +484,7 @@ async fn run(bin: &Path, database_url: &str, samples: usize) -> anyhow::Result<(
 
     // Unindexed work: contains filters, exact counts, sorts by a custom field.
     let fields = c.json("GET", "/api/v1/custom_fields", None).await?;
-    let exists = fields["data"]
+    let exists = fields
         .as_array()
         .is_some_and(|a| a.iter().any(|f| f["key"] == "bench_score"));
     if !exists {

@@ -158,7 +158,7 @@ impl Db {
         match &*self.pools {
             Pools::Sqlite { writer, .. } => {
                 let mut c = writer.acquire().await.map_err(map_err)?;
-                sqlx::raw_sql("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+                sqlx::raw_sql(OPTIMIZE)
                     .execute(&mut *c)
                     .await
                     .map(drop)
@@ -301,6 +301,10 @@ fn split_sqlite_url(url: &str) -> Result<(String, SqliteOverrides), StoreError> 
     Ok((rest, overrides))
 }
 
+/// Rows ANALYZE samples per index: statistics good enough for the planner in milliseconds.
+const ANALYSIS_LIMIT: u32 = 1000;
+const OPTIMIZE: &str = "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;";
+
 /// The writer's page cache, in KiB as a negative number (SQLite's convention).
 const WRITER_CACHE_KIB: i64 = -32 * 1024;
 
@@ -326,13 +330,19 @@ async fn connect_sqlite(url: &str, options: &DbOptions) -> Result<Db, StoreError
         .synchronous(overrides.synchronous.unwrap_or(SqliteSynchronous::Full))
         .foreign_keys(overrides.foreign_keys.unwrap_or(true))
         .busy_timeout(options.busy_timeout)
-        .optimize_on_close(true, None);
+        // Unbounded, the ANALYZE behind this took seconds on a multi-gigabyte file.
+        .optimize_on_close(true, Some(ANALYSIS_LIMIT));
     // Every write passes through this one connection. With SQLite's default 2 MiB page
     // cache, a large transaction (an import, the demo at bench scale) spilled index pages
     // to the WAL mid-transaction and read them back; 32 MiB keeps a 10,000-record batch in
     // memory. Readers keep the default: there are several of them and the OS caches pages.
+    // SQLite connections never go stale, and recycling the only writer (sqlx does so every
+    // 30 minutes by default) stalled every write while the old one closed: a 40-minute
+    // bulk load failed with a pool timeout.
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
+        .max_lifetime(None)
+        .idle_timeout(None)
         .acquire_timeout(options.acquire_timeout)
         .connect_with(
             connect
@@ -347,6 +357,7 @@ async fn connect_sqlite(url: &str, options: &DbOptions) -> Result<Db, StoreError
     } else {
         SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
+            .max_lifetime(None)
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
             .await
