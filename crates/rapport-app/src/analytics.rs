@@ -152,6 +152,17 @@ async fn load(
     Ok((out, currency))
 }
 
+/// Every base-currency purchase of the workspace, for a caller allowed workspace analytics.
+async fn workspace_transactions(
+    app: &App,
+    p: &Principal,
+    customer: CustomerType,
+) -> AppResult<Vec<Transaction<Uuid>>> {
+    authorize_workspace_analytics(p)?;
+    let mut c = app.db.read().await?;
+    Ok(load(&mut c, p, customer, &mut |_| {}).await?.0)
+}
+
 fn span(transactions: &[Transaction<Uuid>]) -> (Date, Date) {
     let first = transactions.iter().map(|t| t.date).min();
     let last = transactions.iter().map(|t| t.date).max();
@@ -783,11 +794,7 @@ pub async fn rfm(
     limit: Option<usize>,
 ) -> AppResult<RfmReport> {
     let p = &caller.principal;
-    authorize_workspace_analytics(p)?;
-    let (transactions, _) = {
-        let mut c = app.db.read().await?;
-        load(&mut c, p, customer, &mut |_| {}).await?
-    };
+    let transactions = workspace_transactions(app, p, customer).await?;
     let (first, last) = span(&transactions);
     let as_of = as_of.unwrap_or(last);
     if as_of < first {
@@ -852,11 +859,7 @@ pub async fn cohorts(
     through: Option<Date>,
 ) -> AppResult<Vec<CohortRow>> {
     let p = &caller.principal;
-    authorize_workspace_analytics(p)?;
-    let (transactions, _) = {
-        let mut c = app.db.read().await?;
-        load(&mut c, p, customer, &mut |_| {}).await?
-    };
+    let transactions = workspace_transactions(app, p, customer).await?;
     let (first, last) = span(&transactions);
     let through = through.unwrap_or(last);
     if through < first {
@@ -911,11 +914,7 @@ pub async fn churn(
     limit: Option<usize>,
 ) -> AppResult<ChurnReport> {
     let p = &caller.principal;
-    authorize_workspace_analytics(p)?;
-    let (transactions, _) = {
-        let mut c = app.db.read().await?;
-        load(&mut c, p, customer, &mut |_| {}).await?
-    };
+    let transactions = workspace_transactions(app, p, customer).await?;
     let (first, last) = span(&transactions);
     let holdout_end = holdout_end.unwrap_or(last);
     let calibration_end = calibration_end.unwrap_or_else(|| first + (last - first) / 2);

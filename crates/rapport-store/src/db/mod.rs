@@ -303,6 +303,7 @@ fn split_sqlite_url(url: &str) -> Result<(String, SqliteOverrides), StoreError> 
 
 /// Rows ANALYZE samples per index: statistics good enough for the planner in milliseconds.
 const ANALYSIS_LIMIT: u32 = 1000;
+/// Static SQL (no string-built statements); keep its limit equal to `ANALYSIS_LIMIT`.
 const OPTIMIZE: &str = "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;";
 
 /// The writer's page cache, in KiB as a negative number (SQLite's convention).
