@@ -26,8 +26,10 @@ use uuid::Uuid;
 use crate::error::{StoreError, UnsafeSetting};
 
 mod raw;
+mod shape;
 
 pub use raw::{Cell, Column, ForeignKey};
+pub use shape::Index;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -356,11 +358,19 @@ async fn connect_sqlite(url: &str, options: &DbOptions) -> Result<Db, StoreError
     let reader = if in_memory {
         writer.clone()
     } else {
+        // Readers must never write: a reader closed after its idle timeout used to run the
+        // ANALYZE of `optimize_on_close`, a write that held the lock for seconds on a
+        // multi-gigabyte file and failed the writer's transaction with "database is locked"
+        // (a 1M-contact bulk load died of it). `query_only` makes any such write an error.
         SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .max_lifetime(None)
             .acquire_timeout(options.acquire_timeout)
-            .connect_with(connect)
+            .connect_with(
+                connect
+                    .optimize_on_close(false, None)
+                    .pragma("query_only", "ON"),
+            )
             .await
             .map_err(map_err)?
     };
