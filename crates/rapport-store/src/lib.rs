@@ -34,7 +34,7 @@ pub mod tokens;
 pub mod users;
 pub mod workspaces;
 
-pub use db::{Backend, Cell, Column, Conn, Db, DbOptions, ForeignKey, Tx};
+pub use db::{Backend, Cell, Column, Conn, Db, DbOptions, ForeignKey, Index, Tx};
 pub use error::{StoreError, UnsafeSetting};
 
 /// A page of a keyset-paginated list: rows after the cursor, at most `limit` of them.

@@ -6,6 +6,7 @@ mod audit_outbox;
 mod backup;
 mod credentials;
 mod migrations;
+mod parity;
 mod records;
 mod settings;
 mod support;
