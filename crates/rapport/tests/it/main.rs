@@ -3,6 +3,7 @@
 
 mod admin;
 mod analytics;
+mod nodes;
 mod serve;
 mod support;
 mod transfer;

@@ -4,49 +4,23 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{Cli, free_port, http, wait_until_up};
+use crate::support::{Cli, free_port, http, start, wait_until_up};
 
-struct Server(Child);
+struct KillOnDrop(Child);
 
-impl Drop for Server {
+impl Drop for KillOnDrop {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
 
-/// Starts `rapport serve` and returns it with the lines it printed before listening.
-fn start(cli: &Cli, extra: &[&str]) -> (Server, Vec<String>, std::net::SocketAddr) {
-    let addr = free_port();
-    let bind = addr.to_string();
-    let mut args = vec!["serve", "--bind", &bind];
-    args.extend_from_slice(extra);
-    let mut child = cli
-        .command(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let mut lines = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        let done = line.starts_with("Rapport is listening");
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
-    assert!(wait_until_up(addr), "the server did not come up: {lines:?}");
-    (server, lines, addr)
-}
-
 #[test]
 fn serve_demo_creates_the_demo_once_and_reuses_it() {
     let cli = Cli::new();
     let started = Instant::now();
-    let (server, lines, addr) = start(&cli, &["--demo"]);
+    let (server, lines) = start(&cli, &["--demo"]);
+    let addr = server.addr;
     let first_start = started.elapsed();
     let text = lines.join("\n");
     assert!(text.contains(&format!("URL:      http://{addr}")), "{text}");
@@ -71,7 +45,7 @@ fn serve_demo_creates_the_demo_once_and_reuses_it() {
     assert_eq!(status, 200, "{answer}");
     drop(server);
 
-    let (_server, lines, _) = start(&cli, &["--demo"]);
+    let (_server, lines) = start(&cli, &["--demo"]);
     let text = lines.join("\n");
     assert!(text.contains("Using the demo workspace"), "{text}");
     assert!(text.contains("admin@rapport.test"), "{text}");
@@ -116,7 +90,7 @@ fn json_logs_are_one_object_per_line() {
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
-    let server = Server(child);
+    let server = KillOnDrop(child);
     let mut reader = BufReader::new(stderr);
     let mut ready = None;
     for _ in 0..50 {
@@ -145,7 +119,8 @@ fn a_separate_metrics_address_serves_metrics_openly() {
     let cli = Cli::new();
     let metrics = free_port();
     let m = metrics.to_string();
-    let (_server, _, addr) = start(&cli, &["--metrics-bind", &m]);
+    let (server, _) = start(&cli, &["--metrics-bind", &m]);
+    let addr = server.addr;
     assert!(wait_until_up(metrics));
     let _ = http(addr, "GET", "/healthz", &[], "");
     let (status, body) = http(metrics, "GET", "/metrics", &[], "");
