@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 
 use rapport_core::Id;
 use rapport_core::audit::{Actor, AuditAction};
-use rapport_store::backup::{self, Summary};
+use rapport_store::backup::{self, Existing, Summary};
 use rapport_store::{StoreError, migrate};
 use serde_json::json;
 
@@ -96,7 +96,7 @@ pub async fn restore<R: Read + Send>(
             .await
             .map_err(explain)?;
     }
-    let summary = backup::restore(&app.db, file, progress)
+    let summary = backup::restore(&app.db, file, Existing::Refuse, None, progress)
         .await
         .map_err(explain)?;
     migrate::migrate(&app.db, now).await.map_err(explain)?;

@@ -22,7 +22,7 @@ fn report(g: &Global, verb: &str, where_: &str, summary: &Summary, started: Inst
         let tables: serde_json::Map<String, serde_json::Value> = summary
             .per_table
             .iter()
-            .map(|(t, n)| (t.clone(), json!(n)))
+            .map(|s| (s.table.clone(), json!(s.rows)))
             .collect();
         println!(
             "{}",

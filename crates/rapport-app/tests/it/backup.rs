@@ -353,20 +353,20 @@ async fn verifying_a_good_backup_counts_its_rows_by_table() {
     let companies = summary
         .per_table
         .iter()
-        .find(|(t, _)| t == "companies")
+        .find(|s| s.table == "companies")
         .unwrap()
-        .1;
+        .rows;
     assert_eq!(companies, 15);
     assert!(
         !summary
             .per_table
             .iter()
-            .any(|(t, _)| t.starts_with("search_fts"))
+            .any(|s| s.table.starts_with("search_fts"))
     );
     assert!(
         !summary
             .per_table
             .iter()
-            .any(|(t, _)| t == "rapport_migrations")
+            .any(|s| s.table == "rapport_migrations")
     );
 }
