@@ -6,7 +6,7 @@ use rapport_app::workspaces::{NewWorkspaceInput, create};
 use rapport_app::{App, Caller, Principal, RequestMeta, Settings};
 use rapport_core::policy::Scope;
 use rapport_core::{Role, Timestamp, WorkspaceId};
-use rapport_store::testing::TestDb;
+use rapport_store::testing::{self, TestDb};
 use rapport_store::users::User;
 
 pub const PASSWORD: &str = "a calm river at dawn";
@@ -19,19 +19,35 @@ pub struct Env {
 
 impl Env {
     pub async fn each(test: &str) -> Vec<Env> {
-        TestDb::each(test)
-            .await
-            .into_iter()
-            .map(|tdb| {
-                let clock = Arc::new(ManualClock::new(Timestamp::from_secs(1_800_000_000)));
-                let app = App::new(tdb.db.clone(), clock.clone(), Settings::default());
-                Env {
-                    app,
-                    clock,
-                    _db: tdb,
-                }
-            })
-            .collect()
+        TestDb::each(test).await.into_iter().map(Env::on).collect()
+    }
+
+    /// A fresh PostgreSQL database, or a SKIPPED line (a failure under RAPPORT_REQUIRE_ALL).
+    pub async fn postgres(test: &str) -> Option<Env> {
+        match TestDb::postgres().await.unwrap() {
+            Some(tdb) => Some(Env::on(tdb)),
+            None => {
+                testing::skip(
+                    &format!("{test} on PostgreSQL"),
+                    &format!("{} is not set", testing::PG_URL_VAR),
+                );
+                None
+            }
+        }
+    }
+
+    pub async fn sqlite() -> Env {
+        Env::on(TestDb::sqlite().await.unwrap())
+    }
+
+    pub fn on(tdb: TestDb) -> Env {
+        let clock = Arc::new(ManualClock::new(Timestamp::from_secs(1_800_000_000)));
+        let app = App::new(tdb.db.clone(), clock.clone(), Settings::default());
+        Env {
+            app,
+            clock,
+            _db: tdb,
+        }
     }
 
     pub fn backend(&self) -> &'static str {
