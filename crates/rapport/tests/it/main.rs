@@ -3,6 +3,7 @@
 
 mod admin;
 mod analytics;
+mod copy;
 mod serve;
 mod support;
 mod transfer;
