@@ -238,32 +238,18 @@ pub async fn copy(
 /// Refuses a source this binary cannot read as it stands: a copy writes the target at this
 /// Rapport's schema, so the source must be there too.
 async fn ensure_copyable(source: &App) -> AppResult<()> {
-    let status = migrate::status(&source.db).await.map_err(explain)?;
-    if !status.problems.is_empty() {
-        return Err(AppError::Conflict {
-            code: "schema",
-            message: format!(
-                "the source database cannot be copied: {}",
-                status.problems.join("; ")
-            ),
-        });
-    }
-    if !status.pending.is_empty() {
-        let pending: Vec<String> = status
-            .pending
-            .iter()
-            .map(|(v, n)| format!("{v} ({n})"))
-            .collect();
-        return Err(AppError::Conflict {
-            code: "schema",
-            message: format!(
-                "the source database is not at this Rapport's schema (it lacks migrations {}); \
-                 run `rapport migrate` against the source first, then copy",
-                pending.join(", ")
-            ),
-        });
-    }
-    Ok(())
+    migrate::ensure_current(&source.db)
+        .await
+        .map_err(|e| match e {
+            StoreError::Migration(message) => AppError::Conflict {
+                code: "schema",
+                message: format!(
+                    "the source database cannot be copied as it is: {message} (with \
+                     --database-url pointing at the source), then copy"
+                ),
+            },
+            other => other.into(),
+        })
 }
 
 /// Says which of the two databases an error is about (a mismatch already says).

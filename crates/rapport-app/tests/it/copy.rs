@@ -7,18 +7,17 @@ use rapport_app::backup::{self, CopyStep};
 use rapport_app::clock::ManualClock;
 use rapport_app::record_settings::{self, CustomFieldInput};
 use rapport_app::sharing::{self, ShareInput};
-use rapport_app::tags::{self, TagInput};
 use rapport_app::{App, AppError, Caller, RequestMeta, Settings, records, workspaces};
 use rapport_core::object::ObjectType;
 use rapport_core::{Id, Role, Timestamp};
 use rapport_store::backup::{self as store_backup, Existing, Summary};
 use rapport_store::testing::TestDb;
 use rapport_store::{Backend, Db, DbOptions, migrate};
-use serde_json::{Value as Json, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::backup::{everything, seeded};
-use crate::support::{Env, PASSWORD, audit_actions};
+use crate::support::{Env, PASSWORD, audit_actions, make, tag};
 
 /// A SQLite deployment with two workspaces: the demo (every object, users, teams, audit
 /// history) and one with a custom field, a tag, a private lead shared with a colleague,
@@ -31,20 +30,6 @@ struct Source {
     rep: Caller,
     shared_lead: Uuid,
     cookie: String,
-}
-
-fn body(v: Json) -> serde_json::Map<String, Json> {
-    match v {
-        Json::Object(m) => m,
-        other => panic!("not an object: {other}"),
-    }
-}
-
-async fn make(env: &Env, who: &Caller, object: ObjectType, v: Json) -> Uuid {
-    records::create(&env.app, who, object, &body(v))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"))
-        .id
 }
 
 async fn login(app: &App, workspace: &str, email: &str, password: &str) -> auth::LoggedIn {
@@ -80,16 +65,7 @@ async fn rich_source() -> Source {
     )
     .await
     .unwrap();
-    let tag = tags::create(
-        &env.app,
-        &admin,
-        &TagInput {
-            name: Some("Łódź VIP".into()),
-            color: None,
-        },
-    )
-    .await
-    .unwrap();
+    let tag = tag(&env, &admin, "Łódź VIP").await;
     make(
         &env,
         &admin,

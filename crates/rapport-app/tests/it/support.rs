@@ -146,3 +146,38 @@ pub async fn list_all(
         }
     }
 }
+
+/// A JSON object literal as a record body.
+pub fn body(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match v {
+        serde_json::Value::Object(m) => m,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+/// Creates a record and returns its id.
+pub async fn make(
+    env: &Env,
+    who: &Caller,
+    object: rapport_core::object::ObjectType,
+    v: serde_json::Value,
+) -> uuid::Uuid {
+    rapport_app::records::create(&env.app, who, object, &body(v))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .id
+}
+
+/// Creates a tag with no colour.
+pub async fn tag(env: &Env, who: &Caller, name: &str) -> rapport_app::model::Tag {
+    rapport_app::tags::create(
+        &env.app,
+        who,
+        &rapport_app::tags::TagInput {
+            name: Some(name.to_owned()),
+            color: None,
+        },
+    )
+    .await
+    .unwrap()
+}

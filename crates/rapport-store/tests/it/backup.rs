@@ -70,6 +70,18 @@ async fn a_row_whose_parent_comes_later_in_the_backup_is_restored_with_its_paren
     }
 }
 
+async fn restore(
+    db: &rapport_store::Db,
+    bytes: &[u8],
+    existing: Existing,
+) -> Result<backup::Summary, rapport_store::StoreError> {
+    backup::restore(db, backup::open(bytes)?, existing, None, &mut |_, _| {}).await
+}
+
+async fn sums(db: &rapport_store::Db) -> backup::Summary {
+    backup::checksums(db, &mut |_, _| {}).await.unwrap()
+}
+
 /// A few rows of every kind of cell: UUIDs, instants, booleans, JSON (keys out of order,
 /// which jsonb reorders), text and null.
 async fn varied(db: &rapport_store::Db) -> rapport_core::WorkspaceId {
@@ -112,6 +124,15 @@ async fn varied(db: &rapport_store::Db) -> rapport_core::WorkspaceId {
     ws
 }
 
+/// A backup of [`varied`] data in SQLite, and its summary.
+async fn varied_backup() -> (Vec<u8>, backup::Summary) {
+    let source = TestDb::sqlite().await.unwrap();
+    varied(&source.db).await;
+    backup::write(&source.db, Vec::new(), "test", "now", &mut |_, _| {})
+        .await
+        .unwrap()
+}
+
 /// The sums of a restored database equal those of the snapshot the backup was written
 /// from, whichever backend each side is on, and those of the backup file itself.
 #[tokio::test]
@@ -121,24 +142,13 @@ async fn checksums_of_a_restored_database_equal_the_backups_on_either_backend() 
         let (bytes, written) = backup::write(&source.db, Vec::new(), "test", "now", &mut |_, _| {})
             .await
             .unwrap();
-        assert_eq!(
-            backup::checksums(&source.db, &mut |_, _| {}).await.unwrap(),
-            written
-        );
+        assert_eq!(sums(&source.db).await, written);
         let in_file = backup::verify(backup::open(&bytes[..]).unwrap()).unwrap();
         assert_eq!(in_file.per_table, written.per_table);
         for target in TestDb::each("checksums target").await {
-            let restored = backup::restore(
-                &target.db,
-                backup::open(&bytes[..]).unwrap(),
-                Existing::Refuse,
-                None,
-                &mut |_, _| {},
-            )
-            .await
-            .unwrap();
+            let restored = restore(&target.db, &bytes, Existing::Refuse).await.unwrap();
             assert_eq!(restored.per_table, written.per_table);
-            let read_back = backup::checksums(&target.db, &mut |_, _| {}).await.unwrap();
+            let read_back = sums(&target.db).await;
             let what = format!(
                 "{} → {}",
                 source.backend().as_str(),
@@ -165,11 +175,7 @@ async fn checksums_of_a_restored_database_equal_the_backups_on_either_backend() 
 /// a restore that fails half-way leaves the old rows as they were.
 #[tokio::test]
 async fn a_replacing_restore_swaps_the_data_or_leaves_it_untouched() {
-    let source = TestDb::sqlite().await.unwrap();
-    varied(&source.db).await;
-    let (bytes, written) = backup::write(&source.db, Vec::new(), "test", "now", &mut |_, _| {})
-        .await
-        .unwrap();
+    let (bytes, written) = varied_backup().await;
     for target in TestDb::each("replacing restore").await {
         let old = workspace(&target.db, "old").await;
         let mut tx = target.db.write().await.unwrap();
@@ -187,20 +193,13 @@ async fn a_replacing_restore_swaps_the_data_or_leaves_it_untouched() {
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        let before = backup::checksums(&target.db, &mut |_, _| {}).await.unwrap();
+        let before = sums(&target.db).await;
         assert_eq!(
             backup::holds_data(&target.db).await.unwrap(),
             Some(("teams".to_owned(), 2))
         );
 
-        let refused = backup::restore(
-            &target.db,
-            backup::open(&bytes[..]).unwrap(),
-            Existing::Refuse,
-            None,
-            &mut |_, _| {},
-        )
-        .await;
+        let refused = restore(&target.db, &bytes, Existing::Refuse).await;
         assert!(
             matches!(&refused, Err(rapport_store::StoreError::NotEmpty(m)) if m.contains("teams has 2 rows")),
             "{refused:?}"
@@ -218,30 +217,14 @@ async fn a_replacing_restore_swaps_the_data_or_leaves_it_untouched() {
                 .unwrap();
             e.finish().unwrap()
         };
-        let failed = backup::restore(
-            &target.db,
-            backup::open(&cut[..]).unwrap(),
-            Existing::Replace,
-            None,
-            &mut |_, _| {},
-        )
-        .await;
+        let failed = restore(&target.db, &cut, Existing::Replace).await;
         assert!(failed.is_err());
-        assert_eq!(
-            backup::checksums(&target.db, &mut |_, _| {}).await.unwrap(),
-            before
-        );
+        assert_eq!(sums(&target.db).await, before);
 
-        backup::restore(
-            &target.db,
-            backup::open(&bytes[..]).unwrap(),
-            Existing::Replace,
-            None,
-            &mut |_, _| {},
-        )
-        .await
-        .unwrap();
-        let after = backup::checksums(&target.db, &mut |_, _| {}).await.unwrap();
+        restore(&target.db, &bytes, Existing::Replace)
+            .await
+            .unwrap();
+        let after = sums(&target.db).await;
         assert_eq!(after.per_table, written.per_table);
         let mut c = target.db.read().await.unwrap();
         assert!(teams::get(&mut c, old, team_id(1)).await.unwrap().is_none());
@@ -253,11 +236,7 @@ async fn a_replacing_restore_swaps_the_data_or_leaves_it_untouched() {
 /// whose sum differs is named with both counts and both checksums, and nothing is kept.
 #[tokio::test]
 async fn a_checked_restore_that_does_not_match_its_source_keeps_nothing() {
-    let source = TestDb::sqlite().await.unwrap();
-    varied(&source.db).await;
-    let (bytes, written) = backup::write(&source.db, Vec::new(), "test", "now", &mut |_, _| {})
-        .await
-        .unwrap();
+    let (bytes, written) = varied_backup().await;
     for target in TestDb::each("checked restore").await {
         let mut tampered = written.per_table.clone();
         let teams = tampered.iter_mut().find(|s| s.table == "teams").unwrap();
