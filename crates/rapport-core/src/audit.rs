@@ -12,6 +12,9 @@ pub enum AuditAction {
     /// The workspace came back from a backup (`rapport restore`).
     #[serde(rename = "workspace.restored")]
     WorkspaceRestored,
+    /// The workspace arrived from another database (`rapport copy`).
+    #[serde(rename = "workspace.copied")]
+    WorkspaceCopied,
     #[serde(rename = "user.created")]
     UserCreated,
     #[serde(rename = "user.updated")]
@@ -80,6 +83,7 @@ impl AuditAction {
         match self {
             Self::WorkspaceCreated => "workspace.created",
             Self::WorkspaceRestored => "workspace.restored",
+            Self::WorkspaceCopied => "workspace.copied",
             Self::UserCreated => "user.created",
             Self::UserUpdated => "user.updated",
             Self::UserRoleChanged => "user.role_changed",

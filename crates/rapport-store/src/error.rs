@@ -35,6 +35,10 @@ pub enum StoreError {
     /// A restore was pointed at a database that already holds data.
     #[error("{0}")]
     NotEmpty(String),
+    /// A copy read back from the target differs from its source; each entry names a table,
+    /// both row counts and both checksums.
+    #[error("the copy does not match its source: {}", mismatches(.0))]
+    Mismatch(Vec<crate::backup::Mismatch>),
     /// A stored value does not decode into its type: corrupt data or a schema mismatch.
     #[error("cannot decode a stored value: {0}")]
     Decode(String),
@@ -52,6 +56,13 @@ impl StoreError {
             other => other,
         }
     }
+}
+
+fn mismatches(list: &[crate::backup::Mismatch]) -> String {
+    list.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn list(settings: &[UnsafeSetting]) -> String {

@@ -1,4 +1,4 @@
-//! `rapport backup` and `rapport restore`.
+//! `rapport backup`, `rapport restore` and `rapport copy`.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use rapport_app::backup;
-use rapport_store::backup::Summary;
+use rapport_app::backup::{self, CopyStep};
+use rapport_store::backup::{Existing, Summary};
 use serde_json::json;
 
 use crate::cli::Global;
@@ -22,12 +22,17 @@ fn report(g: &Global, verb: &str, where_: &str, summary: &Summary, started: Inst
         let tables: serde_json::Map<String, serde_json::Value> = summary
             .per_table
             .iter()
-            .map(|(t, n)| (t.clone(), json!(n)))
+            .map(|s| (s.table.clone(), json!(s.rows)))
+            .collect();
+        let checksums: serde_json::Map<String, serde_json::Value> = summary
+            .per_table
+            .iter()
+            .map(|s| (s.table.clone(), json!(s.checksum)))
             .collect();
         println!(
             "{}",
             json!({"schema": summary.schema, "rows": summary.rows, "tables": tables,
-                   "seconds": started.elapsed().as_secs_f64()})
+                   "checksums": checksums, "seconds": started.elapsed().as_secs_f64()})
         );
     } else {
         eprintln!(
@@ -127,6 +132,66 @@ pub async fn restore(g: &Global, from: &Path, check: bool) -> anyhow::Result<()>
         g,
         "Restored",
         &format!("into {}", crate::cli::describe_database(&g.database_url)),
+        &summary,
+        started,
+    );
+    Ok(())
+}
+
+/// Whether two URLs name the same database: the same SQLite file however it is spelled, or
+/// the same PostgreSQL URL. (Two spellings of one PostgreSQL database are not caught here;
+/// the copy then finds the target holding data and refuses it unless --replace.)
+fn same_database(a: &str, b: &str) -> bool {
+    let file = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
+    match (crate::cli::sqlite_path(a), crate::cli::sqlite_path(b)) {
+        (Some(x), Some(y)) => file(x) == file(y),
+        (None, None) => a.trim() == b.trim(),
+        _ => false,
+    }
+}
+
+pub async fn copy(g: &Global, from: &str, to: &str, replace: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    if same_database(from, to) {
+        bail!("--from and --to name the same database; copy into another one");
+    }
+    // Opening a SQLite URL creates the file: a mistyped source would copy an empty database.
+    if let Some(path) = crate::cli::sqlite_path(from)
+        && !path.exists()
+    {
+        bail!(
+            "there is no database to copy from: {} does not exist",
+            path.display()
+        );
+    }
+    let source = setup::app_at(g, from).await?;
+    let target = setup::app_at(g, to).await?;
+    let existing = if replace {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
+    let mut progress = |step: CopyStep, table: &str, rows: u64| {
+        let verb = match step {
+            CopyStep::Read => "read",
+            CopyStep::Written => "wrote",
+            CopyStep::Checked => "checked",
+        };
+        eprintln!("{verb:>7} {table}: {rows} rows");
+    };
+    let summary = backup::copy(&source, &target, existing, &mut progress)
+        .await
+        .map_err(explain)?;
+    source.db.close().await;
+    target.db.close().await;
+    report(
+        g,
+        "Copied",
+        &format!(
+            "from {} to {}, every table's checksum matching,",
+            crate::cli::describe_database(from),
+            crate::cli::describe_database(to)
+        ),
         &summary,
         started,
     );

@@ -106,6 +106,21 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Copy every workspace, with its records, audit history and sessions, from one database
+    /// into another (SQLite up to PostgreSQL, or any other way), checked table by table.
+    Copy {
+        /// The database to copy from (sqlite://… or postgres://…); it may keep serving.
+        #[arg(long, env = "RAPPORT_COPY_FROM")]
+        from: String,
+        /// The database to copy into; created and migrated as needed, and it must hold no
+        /// data unless --replace. (The variables keep passwords in URLs out of `ps`.)
+        #[arg(long, env = "RAPPORT_COPY_TO")]
+        to: String,
+        /// Delete whatever the target holds and put the source's data in its place (in the
+        /// copy's transaction: a failed copy leaves it as it was).
+        #[arg(long)]
+        replace: bool,
+    },
     /// Import a CSV file into one object (`import FILE --object contacts`, all-or-nothing
     /// unless --skip-bad-rows), or purchase history (`import transactions FILE`).
     Import(ImportCmd),
@@ -509,14 +524,16 @@ pub enum TokenCommand {
 
 /// Where the default SQLite file lives; used in messages.
 pub fn describe_database(url: &str) -> String {
-    match url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
-        Some(path) => format!(
-            "SQLite file {}",
-            PathBuf::from(path.split('?').next().unwrap_or(path)).display()
-        ),
+    match sqlite_path(url) {
+        Some(path) => format!("SQLite file {}", path.display()),
         None => "PostgreSQL".to_owned(),
     }
+}
+
+/// The file a SQLite URL names; `None` for other databases.
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let url = url.trim();
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|path| PathBuf::from(path.split('?').next().unwrap_or(path)))
 }

@@ -61,6 +61,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore { from, check } => backup::restore(&cli.global, &from, check)
             .await
             .map(|()| ExitCode::SUCCESS),
+        Command::Copy { from, to, replace } => backup::copy(&cli.global, &from, &to, replace)
+            .await
+            .map(|()| ExitCode::SUCCESS),
         Command::Import(cmd) => match cmd.what {
             Some(what) => analytics::import(&cli.global, what).await,
             None => transfer::import(&cli.global, &cmd.records).await,

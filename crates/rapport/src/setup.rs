@@ -25,8 +25,13 @@ pub fn tracing(g: &Global) {
 }
 
 pub async fn connect(g: &Global) -> anyhow::Result<Db> {
+    connect_to(g, &g.database_url).await
+}
+
+/// Opens the database at `url` with the other settings of `g` (`rapport copy` opens two).
+async fn connect_to(g: &Global, url: &str) -> anyhow::Result<Db> {
     let options = DbOptions {
-        url: g.database_url.clone(),
+        url: url.to_owned(),
         allow_unsafe: g.allow_unsafe_db,
         max_connections: g.db_pool_size,
         acquire_timeout: Duration::from_secs(g.db_acquire_timeout),
@@ -43,7 +48,7 @@ pub async fn connect(g: &Global) -> anyhow::Result<Db> {
         ),
         other => anyhow::anyhow!(
             "cannot open the database ({}): {other}",
-            crate::cli::describe_database(&g.database_url)
+            crate::cli::describe_database(url)
         ),
     })
 }
@@ -64,7 +69,12 @@ pub async fn app_for_admin(g: &Global) -> anyhow::Result<App> {
 /// Opens the database as it is, without migrating: backups must be possible before an
 /// upgrade, and restores migrate in their own order.
 pub async fn app_as_is(g: &Global) -> anyhow::Result<App> {
-    let db = connect(g).await?;
+    app_at(g, &g.database_url).await
+}
+
+/// Opens the database at `url` as it is, with the other settings of `g`.
+pub async fn app_at(g: &Global, url: &str) -> anyhow::Result<App> {
+    let db = connect_to(g, url).await?;
     Ok(App::new(db, Arc::new(SystemClock), Settings::default()))
 }
 

@@ -15,7 +15,7 @@ use serde_json::{Value as Json, json};
 
 use crate::support::{Env, caller, list_all};
 
-const OBJECTS: [ObjectType; 5] = [
+pub(crate) const OBJECTS: [ObjectType; 5] = [
     ObjectType::Company,
     ObjectType::Contact,
     ObjectType::Lead,
@@ -23,7 +23,7 @@ const OBJECTS: [ObjectType; 5] = [
     ObjectType::Activity,
 ];
 
-fn options() -> DemoOptions {
+pub(crate) fn options() -> DemoOptions {
     DemoOptions {
         seed: 5,
         reference: Date::from_ymd(2026, 11, 23),
@@ -37,7 +37,7 @@ fn options() -> DemoOptions {
     }
 }
 
-async fn seeded(env: &Env) -> (Caller, String) {
+pub(crate) async fn seeded(env: &Env) -> (Caller, String) {
     let DemoOutcome::Created { password, .. } = demo::ensure(&env.app, &options(), &mut |_, _| {})
         .await
         .unwrap()
@@ -62,7 +62,7 @@ async fn sign_in(env: &Env, password: &str) -> Caller {
     caller(&done.user, Scope::ReadWrite)
 }
 
-async fn everything(env: &Env, who: &Caller) -> Vec<Json> {
+pub(crate) async fn everything(env: &Env, who: &Caller) -> Vec<Json> {
     let mut out = Vec::new();
     for object in OBJECTS {
         out.extend(list_all(env, who, object).await);
@@ -353,20 +353,20 @@ async fn verifying_a_good_backup_counts_its_rows_by_table() {
     let companies = summary
         .per_table
         .iter()
-        .find(|(t, _)| t == "companies")
+        .find(|s| s.table == "companies")
         .unwrap()
-        .1;
+        .rows;
     assert_eq!(companies, 15);
     assert!(
         !summary
             .per_table
             .iter()
-            .any(|(t, _)| t.starts_with("search_fts"))
+            .any(|s| s.table.starts_with("search_fts"))
     );
     assert!(
         !summary
             .per_table
             .iter()
-            .any(|(t, _)| t == "rapport_migrations")
+            .any(|s| s.table == "rapport_migrations")
     );
 }

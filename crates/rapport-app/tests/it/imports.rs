@@ -2,13 +2,12 @@
 
 use rapport_app::imports::{self, ImportOptions, ImportReport};
 use rapport_app::record_settings::{self, CustomFieldInput};
-use rapport_app::tags::{self, TagInput};
 use rapport_app::{AppError, Caller, exports, jobs, records};
 use rapport_core::object::ObjectType;
 use rapport_core::{Id, Role};
 use serde_json::{Map, Value as Json, json};
 
-use crate::support::{Env, audit_actions};
+use crate::support::{Env, audit_actions, tag};
 
 async fn run(env: &Env, c: &Caller, opts: &ImportOptions, csv: &[u8]) -> ImportReport {
     let mut input = std::io::Cursor::new(csv.to_vec());
@@ -282,26 +281,8 @@ async fn export_then_import_gives_back_identical_records() {
         )
         .await
         .unwrap();
-        tags::create(
-            &env.app,
-            &admin,
-            &TagInput {
-                name: Some("VIP; gold".into()),
-                color: None,
-            },
-        )
-        .await
-        .unwrap();
-        let tag = tags::create(
-            &env.app,
-            &admin,
-            &TagInput {
-                name: Some("Łódź".into()),
-                color: None,
-            },
-        )
-        .await
-        .unwrap();
+        tag(&env, &admin, "VIP; gold").await;
+        let tag = tag(&env, &admin, "Łódź").await;
         let bodies = [
             json!({"first_name": "=HYPERLINK(\"x\")", "last_name": "+cmd", "description": "two\nlines, \"quoted\"\n  indented",
                    "emails": [{"value": "a@acme.example", "label": "work"}], "custom": {"tier": "-gold"}, "tag_ids": [tag.id],

@@ -4,6 +4,7 @@
 mod analytics;
 mod auth;
 mod backup;
+mod copy;
 mod demo;
 mod imports;
 mod records;

@@ -9,24 +9,10 @@ use rapport_app::{AppError, Caller, records, search};
 use rapport_core::object::ObjectType;
 use rapport_core::policy::Forbidden;
 use rapport_core::{ErrorCode, Id, Role};
-use serde_json::{Map, Value as Json, json};
+use serde_json::json;
 use uuid::Uuid;
 
-use crate::support::{Env, read_only};
-
-fn body(v: Json) -> Map<String, Json> {
-    match v {
-        Json::Object(m) => m,
-        _ => panic!("not an object"),
-    }
-}
-
-async fn make(env: &Env, c: &Caller, object: ObjectType, v: Json) -> Uuid {
-    records::create(&env.app, c, object, &body(v))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"))
-        .id
-}
+use crate::support::{Env, body, make, read_only};
 
 fn ids(page: &records::RecordPage) -> Vec<String> {
     page.items

@@ -6,7 +6,7 @@ use rapport_app::workspaces::{NewWorkspaceInput, create};
 use rapport_app::{App, Caller, Principal, RequestMeta, Settings};
 use rapport_core::policy::Scope;
 use rapport_core::{Role, Timestamp, WorkspaceId};
-use rapport_store::testing::TestDb;
+use rapport_store::testing::{self, TestDb};
 use rapport_store::users::User;
 
 pub const PASSWORD: &str = "a calm river at dawn";
@@ -19,19 +19,35 @@ pub struct Env {
 
 impl Env {
     pub async fn each(test: &str) -> Vec<Env> {
-        TestDb::each(test)
-            .await
-            .into_iter()
-            .map(|tdb| {
-                let clock = Arc::new(ManualClock::new(Timestamp::from_secs(1_800_000_000)));
-                let app = App::new(tdb.db.clone(), clock.clone(), Settings::default());
-                Env {
-                    app,
-                    clock,
-                    _db: tdb,
-                }
-            })
-            .collect()
+        TestDb::each(test).await.into_iter().map(Env::on).collect()
+    }
+
+    /// A fresh PostgreSQL database, or a SKIPPED line (a failure under RAPPORT_REQUIRE_ALL).
+    pub async fn postgres(test: &str) -> Option<Env> {
+        match TestDb::postgres().await.unwrap() {
+            Some(tdb) => Some(Env::on(tdb)),
+            None => {
+                testing::skip(
+                    &format!("{test} on PostgreSQL"),
+                    &format!("{} is not set", testing::PG_URL_VAR),
+                );
+                None
+            }
+        }
+    }
+
+    pub async fn sqlite() -> Env {
+        Env::on(TestDb::sqlite().await.unwrap())
+    }
+
+    pub fn on(tdb: TestDb) -> Env {
+        let clock = Arc::new(ManualClock::new(Timestamp::from_secs(1_800_000_000)));
+        let app = App::new(tdb.db.clone(), clock.clone(), Settings::default());
+        Env {
+            app,
+            clock,
+            _db: tdb,
+        }
     }
 
     pub fn backend(&self) -> &'static str {
@@ -129,4 +145,39 @@ pub async fn list_all(
             None => return out,
         }
     }
+}
+
+/// A JSON object literal as a record body.
+pub fn body(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match v {
+        serde_json::Value::Object(m) => m,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+/// Creates a record and returns its id.
+pub async fn make(
+    env: &Env,
+    who: &Caller,
+    object: rapport_core::object::ObjectType,
+    v: serde_json::Value,
+) -> uuid::Uuid {
+    rapport_app::records::create(&env.app, who, object, &body(v))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .id
+}
+
+/// Creates a tag with no colour.
+pub async fn tag(env: &Env, who: &Caller, name: &str) -> rapport_app::model::Tag {
+    rapport_app::tags::create(
+        &env.app,
+        who,
+        &rapport_app::tags::TagInput {
+            name: Some(name.to_owned()),
+            color: None,
+        },
+    )
+    .await
+    .unwrap()
 }

@@ -11,6 +11,7 @@
 //! A restore runs in one transaction: a damaged file, a mismatch or a crash leaves the
 //! database as empty as it was.
 
+mod checksum;
 mod convert;
 pub mod format;
 
@@ -22,6 +23,8 @@ use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use sea_query::{Alias, Expr, ExprTrait, Query, Value};
 
+use self::checksum::Hasher;
+pub use self::checksum::{Mismatch, TableSum, compare};
 use self::format::{FormatError, Header, Item, Reader, Writer};
 use crate::db::{Backend, Cell, Column, Conn, Db, Tx};
 use crate::error::StoreError;
@@ -42,8 +45,8 @@ pub struct Summary {
     pub schema: i64,
     pub tables: usize,
     pub rows: u64,
-    /// Rows per table, in the order written.
-    pub per_table: Vec<(String, u64)>,
+    /// Rows and checksum per table, in the order written.
+    pub per_table: Vec<TableSum>,
 }
 
 fn io(e: std::io::Error) -> StoreError {
@@ -95,31 +98,27 @@ async fn ordered_tables(c: &mut Conn) -> Result<Vec<String>, StoreError> {
     Ok(out)
 }
 
-/// Writes a gzip-compressed backup of the whole database to `out` and returns `out` once
-/// the compressed stream is complete (the caller syncs and renames it).
-pub async fn write<W: Write + Send>(
-    db: &Db,
-    out: W,
-    rapport_version: &str,
-    created_at: &str,
+/// What a walk over the snapshot hands the tables and rows to.
+trait Sink {
+    fn start(&mut self, schema: i64, tables: &[String]) -> Result<(), StoreError>;
+    fn table(&mut self, name: &str, columns: &[String]) -> Result<(), StoreError>;
+    fn row(&mut self, cells: &[Cell]) -> Result<(), StoreError>;
+    fn end(&mut self, name: &str, rows: u64) -> Result<(), StoreError>;
+}
+
+/// Reads every backed-up table through `snap` (a snapshot, or the restore's own
+/// transaction), parents first, handing each row to `sink` and summing it; the summary's
+/// checksums are of exactly the rows the sink saw.
+async fn walk(
+    snap: &mut Conn,
+    sink: &mut (dyn Sink + Send),
     progress: &mut (dyn FnMut(&str, u64) + Send),
-) -> Result<(W, Summary), StoreError> {
-    let mut snap = db.snapshot().await?;
-    let schema = migrate::schema_version(&mut snap).await?;
-    let tables = ordered_tables(&mut snap).await?;
-    let mut w = Writer::new(GzEncoder::new(out, Compression::fast()));
-    w.header(&Header {
-        format: format::FORMAT.to_owned(),
-        version: format::VERSION,
-        rapport: rapport_version.to_owned(),
-        schema,
-        backend: db.backend().as_str().to_owned(),
-        created_at: created_at.to_owned(),
-        tables: tables.clone(),
-    })
-    .map_err(io)?;
+) -> Result<Summary, StoreError> {
+    let schema = migrate::schema_version(snap).await?;
+    let tables = ordered_tables(snap).await?;
+    sink.start(schema, &tables)?;
     let mut total = 0u64;
-    let mut per_table = Vec::new();
+    let mut per_table = Vec::with_capacity(tables.len());
     for table in &tables {
         let columns: Vec<Column> = snap
             .columns(table)
@@ -128,25 +127,126 @@ pub async fn write<W: Write + Send>(
             .filter(|c| !c.generated)
             .collect();
         let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
-        w.begin_table(table, &names).map_err(io)?;
+        sink.table(table, &names)?;
+        let mut sum = Hasher::new(table, &names);
         let rows = snap
-            .each_row(table, &columns, &mut |cells| w.row(&cells).map_err(io))
+            .each_row(table, &columns, &mut |cells| {
+                sum.add(&cells);
+                sink.row(&cells)
+            })
             .await?;
-        w.end_table(table, rows).map_err(io)?;
+        sink.end(table, rows)?;
         progress(table, rows);
         total += rows;
-        per_table.push((table.clone(), rows));
+        per_table.push(sum.finish());
     }
-    let out = w.finish(total).map_err(io)?.finish().map_err(io)?;
-    Ok((
-        out,
-        Summary {
-            schema,
-            tables: tables.len(),
-            rows: total,
-            per_table,
-        },
-    ))
+    Ok(Summary {
+        schema,
+        tables: tables.len(),
+        rows: total,
+        per_table,
+    })
+}
+
+/// Writes the backup file's lines.
+struct FileSink<'a, W: Write> {
+    w: Writer<W>,
+    rapport_version: &'a str,
+    created_at: &'a str,
+    backend: Backend,
+}
+
+impl<W: Write> Sink for FileSink<'_, W> {
+    fn start(&mut self, schema: i64, tables: &[String]) -> Result<(), StoreError> {
+        self.w
+            .header(&Header {
+                format: format::FORMAT.to_owned(),
+                version: format::VERSION,
+                rapport: self.rapport_version.to_owned(),
+                schema,
+                backend: self.backend.as_str().to_owned(),
+                created_at: self.created_at.to_owned(),
+                tables: tables.to_vec(),
+            })
+            .map_err(io)
+    }
+
+    fn table(&mut self, name: &str, columns: &[String]) -> Result<(), StoreError> {
+        self.w.begin_table(name, columns).map_err(io)
+    }
+
+    fn row(&mut self, cells: &[Cell]) -> Result<(), StoreError> {
+        self.w.row(cells).map_err(io)
+    }
+
+    fn end(&mut self, name: &str, rows: u64) -> Result<(), StoreError> {
+        self.w.end_table(name, rows).map_err(io)
+    }
+}
+
+/// Keeps nothing: only the sums are wanted.
+struct Discard;
+
+impl Sink for Discard {
+    fn start(&mut self, _: i64, _: &[String]) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn table(&mut self, _: &str, _: &[String]) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn row(&mut self, _: &[Cell]) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn end(&mut self, _: &str, _: u64) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// Writes a gzip-compressed backup of the whole database to `out` and returns `out` once
+/// the compressed stream is complete (the caller syncs and renames it). The summary's
+/// checksums are those of the snapshot written, whatever commits meanwhile.
+pub async fn write<W: Write + Send>(
+    db: &Db,
+    out: W,
+    rapport_version: &str,
+    created_at: &str,
+    progress: &mut (dyn FnMut(&str, u64) + Send),
+) -> Result<(W, Summary), StoreError> {
+    let mut sink = FileSink {
+        w: Writer::new(GzEncoder::new(out, Compression::fast())),
+        rapport_version,
+        created_at,
+        backend: db.backend(),
+    };
+    let summary = walk(&mut db.snapshot().await?, &mut sink, progress).await?;
+    let out = sink
+        .w
+        .finish(summary.rows)
+        .map_err(io)?
+        .finish()
+        .map_err(io)?;
+    Ok((out, summary))
+}
+
+/// Counts and checksums every backed-up table inside one snapshot, comparable with those
+/// of a backup or of a database of the other backend; `progress` hears each table.
+pub async fn checksums(
+    db: &Db,
+    progress: &mut (dyn FnMut(&str, u64) + Send),
+) -> Result<Summary, StoreError> {
+    walk(&mut db.snapshot().await?, &mut Discard, progress).await
+}
+
+/// Makes a restore compare the database it wrote with the source's checksums before it
+/// commits: a copy that does not match is rolled back.
+pub struct Check<'a> {
+    /// The source's tables, rows and checksums (from [`write`]).
+    pub expect: &'a [TableSum],
+    /// Hears each table as it is read back.
+    pub progress: &'a mut (dyn FnMut(&str, u64) + Send),
 }
 
 /// An opened backup: its header, and its lines still to be read.
@@ -226,6 +326,8 @@ struct Section {
     batch: Vec<Vec<Value>>,
     pending: Vec<HeldBack>,
     rows: u64,
+    /// Sums the rows as the file holds them, before any conversion for this backend.
+    sum: Hasher,
     line: u64,
 }
 
@@ -286,6 +388,7 @@ async fn section(
         batch: Vec::new(),
         pending: Vec::new(),
         rows: 0,
+        sum: Hasher::new(table, columns),
         line,
     })
 }
@@ -304,6 +407,7 @@ impl Section {
                 self.table
             )));
         }
+        self.sum.add(&cells);
         let mut row = Vec::with_capacity(cells.len());
         let mut later = Vec::new();
         let mut key = Vec::new();
@@ -415,34 +519,80 @@ pub async fn ensure_empty(db: &Db) -> Result<(), StoreError> {
     ensure_empty_in(&mut db.read().await?).await
 }
 
-async fn ensure_empty_in(tx: &mut Conn) -> Result<(), StoreError> {
-    for table in tx.tables().await? {
+/// The first table (by name) that holds rows, and how many; `None` when every table except
+/// the bookkeeping ones is empty.
+pub async fn holds_data(db: &Db) -> Result<Option<(String, u64)>, StoreError> {
+    holds_data_in(&mut db.read().await?).await
+}
+
+async fn holds_data_in(c: &mut Conn) -> Result<Option<(String, u64)>, StoreError> {
+    for table in c.tables().await? {
         if NOT_BACKED_UP.contains(&table.as_str()) {
             continue;
         }
-        let n = tx.count_rows(&table).await?;
+        let n = c.count_rows(&table).await?;
         if n > 0 {
-            return Err(StoreError::NotEmpty(format!(
-                "the database already holds data (table {table} has {n} rows); restore into an \
-                 empty database"
-            )));
+            return Ok(Some((table, n.unsigned_abs())));
         }
+    }
+    Ok(None)
+}
+
+async fn ensure_empty_in(c: &mut Conn) -> Result<(), StoreError> {
+    match holds_data_in(c).await? {
+        Some((table, n)) => Err(StoreError::NotEmpty(format!(
+            "the database already holds data (table {table} has {n} rows); restore into an \
+             empty database"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// What a restore does with a database that already holds data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Existing {
+    /// Refuse it and change nothing.
+    Refuse,
+    /// Delete every row of every backed-up table first, in the restore's transaction, so a
+    /// failed restore leaves the old data in place.
+    Replace,
+}
+
+/// Empties every backed-up table, children before parents (PostgreSQL checks each
+/// statement's foreign keys at once).
+async fn delete_everything(tx: &mut Tx) -> Result<(), StoreError> {
+    let tables = ordered_tables(tx).await?;
+    for table in tables.iter().rev() {
+        let q = Query::delete().from_table(Alias::new(table)).to_owned();
+        tx.execute(&q).await.map_err(|e| {
+            StoreError::Backup(format!(
+                "table {table} could not be emptied before the restore: {e}"
+            ))
+        })?;
     }
     Ok(())
 }
 
-/// Restores an opened backup into this (empty, migrated) database in one transaction.
+/// Restores an opened backup into this migrated database in one transaction; `existing`
+/// says whether data already there is refused or replaced, `check` whether the result is
+/// read back and compared with the source before it commits. The summary's checksums are
+/// of the rows as the file holds them, or as read back when checked.
 pub async fn restore<R: Read + Send>(
     db: &Db,
     mut file: BackupFile<R>,
+    existing: Existing,
+    check: Option<Check<'_>>,
     progress: &mut (dyn FnMut(&str, u64) + Send),
 ) -> Result<Summary, StoreError> {
     let backend = db.backend();
     let mut tx = db.write().await?;
     tx.defer_foreign_keys().await?;
-    ensure_empty_in(&mut tx).await?;
+    match existing {
+        Existing::Refuse => ensure_empty_in(&mut tx).await?,
+        Existing::Replace => delete_everything(&mut tx).await?,
+    }
     let mut current: Option<Section> = None;
-    let mut per_table: Vec<(String, u64)> = Vec::new();
+    let mut per_table: Vec<TableSum> = Vec::new();
     let mut total = 0u64;
     loop {
         let item = file.reader.next_item().map_err(bad)?;
@@ -473,7 +623,7 @@ pub async fn restore<R: Read + Send>(
                 s.fill_deferred(&mut tx).await?;
                 progress(&s.table, s.rows);
                 total += s.rows;
-                per_table.push((s.table.clone(), s.rows));
+                per_table.push(s.sum.finish());
                 current = None;
             }
             (Some(Item::Done { rows }), None) => {
@@ -481,7 +631,7 @@ pub async fn restore<R: Read + Send>(
                     .header
                     .tables
                     .iter()
-                    .filter(|t| !per_table.iter().any(|(p, _)| p == *t))
+                    .filter(|t| !per_table.iter().any(|p| &p.table == *t))
                     .collect();
                 if !missing.is_empty() || rows != total {
                     return Err(StoreError::Backup(format!(
@@ -510,6 +660,14 @@ pub async fn restore<R: Read + Send>(
             problems.join("; ")
         )));
     }
+    if let Some(check) = check {
+        let read_back = walk(&mut tx, &mut Discard, check.progress).await?;
+        let mismatches = compare(check.expect, &read_back.per_table);
+        if !mismatches.is_empty() {
+            return Err(StoreError::Mismatch(mismatches));
+        }
+        per_table = read_back.per_table;
+    }
     tx.commit().await?;
     Ok(Summary {
         schema: file.header.schema,
@@ -523,21 +681,29 @@ pub async fn restore<R: Read + Send>(
 /// checksum, and counts the rows (`rapport restore --check`).
 pub fn verify<R: Read>(mut file: BackupFile<R>) -> Result<Summary, StoreError> {
     let mut per_table = Vec::new();
-    let mut counted = 0u64;
+    let mut sum: Option<Hasher> = None;
     loop {
         match file.reader.next_item().map_err(bad)? {
-            Some(Item::Row(_)) => counted += 1,
+            Some(Item::Row(cells)) => {
+                if let Some(s) = sum.as_mut() {
+                    s.add(&cells);
+                }
+            }
             Some(Item::End { name, rows }) => {
-                if rows != counted {
+                let counted = sum
+                    .take()
+                    .unwrap_or_else(|| Hasher::new(&name, &[]))
+                    .finish();
+                if rows != counted.rows {
                     return Err(StoreError::Backup(format!(
-                        "line {}: table {name} has {counted} rows, the file says {rows}",
-                        file.reader.line_number()
+                        "line {}: table {name} has {} rows, the file says {rows}",
+                        file.reader.line_number(),
+                        counted.rows
                     )));
                 }
-                per_table.push((name, rows));
-                counted = 0;
+                per_table.push(counted);
             }
-            Some(Item::Table { .. }) => {}
+            Some(Item::Table { name, columns }) => sum = Some(Hasher::new(&name, &columns)),
             Some(Item::Done { rows }) => {
                 return Ok(Summary {
                     schema: file.header.schema,

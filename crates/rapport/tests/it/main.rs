@@ -3,6 +3,7 @@
 
 mod admin;
 mod analytics;
+mod copy;
 mod nodes;
 mod serve;
 mod support;
