@@ -80,7 +80,7 @@ fn a_sqlite_file_copies_into_postgresql_and_back_and_a_second_copy_needs_replace
         up["checksums"], first["checksums"],
         "SQLite and PostgreSQL agree"
     );
-    let served = Cli::at(&pg.url);
+    let served = Cli::with_url(&pg.url);
     assert_eq!(served.ok(&["workspace", "list", "--json"], ""), workspaces);
     let users = served.ok(&["user", "list", "--workspace", "acme"], "");
     assert!(users.contains("boss@acme.example"), "{users}");

@@ -37,14 +37,6 @@ impl Cli {
         self.dir.path()
     }
 
-    /// Commands against the database at `url` (a PostgreSQL one, say).
-    pub fn at(url: &str) -> Self {
-        Self {
-            url: url.to_owned(),
-            _dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
         c.args(args)
