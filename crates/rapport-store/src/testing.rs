@@ -219,6 +219,24 @@ impl Drop for TestDb {
     }
 }
 
+/// PostgreSQL's `statement_timeout` as this connection sees it (`0` for none).
+pub async fn statement_timeout(c: &mut crate::Conn) -> Result<String, StoreError> {
+    use sea_query::{Expr, Query};
+    let q = Query::select()
+        .expr_as(Expr::cust("current_setting('statement_timeout')"), "t")
+        .to_owned();
+    c.fetch_one(&q).await?.string("t")
+}
+
+/// Runs a PostgreSQL statement that takes `seconds`, as a runaway query would.
+pub async fn slow_statement(db: &Db, seconds: u32) -> Result<(), StoreError> {
+    use sea_query::{Expr, Query};
+    let q = Query::select()
+        .expr_as(Expr::cust(format!("pg_sleep({seconds})::text")), "t")
+        .to_owned();
+    db.read().await?.fetch_one(&q).await.map(drop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_database;

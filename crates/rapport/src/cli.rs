@@ -44,6 +44,23 @@ pub struct Global {
         default_value_t = 5
     )]
     pub db_acquire_timeout: u64,
+    /// SQLite: how long a write waits for a lock held by another process, in seconds.
+    #[arg(
+        long,
+        global = true,
+        env = "RAPPORT_DB_BUSY_TIMEOUT",
+        default_value_t = 5
+    )]
+    pub db_busy_timeout: u64,
+    /// PostgreSQL: statements running longer are cancelled, in seconds (0 keeps the
+    /// server's setting). Bounds how long a runaway query holds a connection and its locks.
+    #[arg(
+        long,
+        global = true,
+        env = "RAPPORT_DB_STATEMENT_TIMEOUT",
+        default_value_t = 60
+    )]
+    pub db_statement_timeout: u64,
     #[arg(long, global = true, env = "RAPPORT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
     /// A tracing filter such as `info` or `rapport=debug,sqlx=warn`.

@@ -35,7 +35,9 @@ async fn connect_to(g: &Global, url: &str) -> anyhow::Result<Db> {
         allow_unsafe: g.allow_unsafe_db,
         max_connections: g.db_pool_size,
         acquire_timeout: Duration::from_secs(g.db_acquire_timeout),
-        busy_timeout: Duration::from_secs(5),
+        busy_timeout: Duration::from_secs(g.db_busy_timeout),
+        statement_timeout: (g.db_statement_timeout > 0)
+            .then(|| Duration::from_secs(g.db_statement_timeout)),
     };
     Db::connect(&options).await.map_err(|e| match e {
         StoreError::UnsafeSettings(list) => anyhow::anyhow!(

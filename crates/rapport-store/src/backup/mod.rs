@@ -586,6 +586,8 @@ pub async fn restore<R: Read + Send>(
 ) -> Result<Summary, StoreError> {
     let backend = db.backend();
     let mut tx = db.write().await?;
+    // The check at the end reads whole tables back inside this transaction.
+    tx.lift_statement_timeout().await?;
     tx.defer_foreign_keys().await?;
     match existing {
         Existing::Refuse => ensure_empty_in(&mut tx).await?,

@@ -59,6 +59,9 @@ pub struct DbOptions {
     pub acquire_timeout: Duration,
     /// How long SQLite waits for a lock held by another process.
     pub busy_timeout: Duration,
+    /// PostgreSQL cancels a statement that runs longer (its `statement_timeout`), so a
+    /// runaway query cannot hold a connection and its locks; `None` leaves the server's.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl DbOptions {
@@ -69,6 +72,7 @@ impl DbOptions {
             max_connections: 8,
             acquire_timeout: Duration::from_secs(5),
             busy_timeout: Duration::from_secs(5),
+            statement_timeout: None,
         }
     }
 }
@@ -383,6 +387,10 @@ async fn connect_postgres(url: &str, options: &DbOptions) -> Result<Db, StoreErr
     let connect = PgConnectOptions::from_str(url)
         .map_err(|e| StoreError::Config(format!("invalid PostgreSQL URL: {e}")))?
         .application_name("rapport");
+    let connect = match options.statement_timeout {
+        Some(t) => connect.options([("statement_timeout", format!("{}ms", t.as_millis()))]),
+        None => connect,
+    };
     let pool = PgPoolOptions::new()
         .max_connections(options.max_connections.max(1))
         .acquire_timeout(options.acquire_timeout)
@@ -410,6 +418,23 @@ enum ConnInner {
 enum Raw<'c> {
     Sqlite(&'c mut sqlx::SqliteConnection),
     Postgres(&'c mut sqlx::PgConnection),
+}
+
+impl Conn {
+    /// Lifts PostgreSQL's `statement_timeout` for the rest of this transaction: for work
+    /// that is long by nature (whole-table reads of a backup or copy, migrations), where the
+    /// setting sized for requests would cancel it half-way. Outside a transaction it would
+    /// last for the pooled connection's life, so only transactions call it.
+    pub(crate) async fn lift_statement_timeout(&mut self) -> Result<(), StoreError> {
+        match &mut self.inner {
+            ConnInner::PostgresTx(tx) => sqlx::raw_sql("SET LOCAL statement_timeout = 0")
+                .execute(&mut **tx)
+                .await
+                .map(drop)
+                .map_err(map_err),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Conn {
@@ -558,6 +583,9 @@ impl Tx {
 
     /// Serialises concurrent migrators on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already does.
     pub(crate) async fn lock_for_migration(&mut self) -> Result<(), StoreError> {
+        // A node waiting here for another's long migration must not give up after the
+        // request-sized statement timeout, nor may an index build on a large table.
+        self.conn.lift_statement_timeout().await?;
         match self.conn.raw() {
             Raw::Sqlite(_) => Ok(()),
             Raw::Postgres(c) => {
@@ -865,7 +893,8 @@ pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
                     if code == "53100" {
                         return StoreError::StorageFull;
                     }
-                    if code.starts_with("08") || code.starts_with("57P") {
+                    // 57014: cancelled by statement_timeout; the client may retry later.
+                    if code.starts_with("08") || code.starts_with("57P") || code == "57014" {
                         return StoreError::Unavailable(db.message().to_owned());
                     }
                     StoreError::Internal(Box::new(sqlx::Error::Database(db)))

@@ -70,7 +70,9 @@ impl Db {
                     .map_err(map_err)?,
             ),
         };
-        Ok(Conn { inner })
+        let mut conn = Conn { inner };
+        conn.lift_statement_timeout().await?;
+        Ok(conn)
     }
 }
 

@@ -103,3 +103,34 @@ async fn a_superuser_role_is_unsafe_on_postgres() {
         "the test role itself must be safe"
     );
 }
+
+#[tokio::test]
+async fn a_statement_timeout_cancels_runaway_queries_but_not_whole_table_work() {
+    let Some(tdb) = TestDb::postgres().await.expect("pg") else {
+        rapport_store::testing::skip("statement timeout", "RAPPORT_TEST_PG_URL is not set");
+        return;
+    };
+    let mut options = DbOptions::new(tdb.url.clone());
+    options.statement_timeout = Some(std::time::Duration::from_millis(500));
+    let db = Db::connect(&options).await.expect("connect");
+    let mut c = db.read().await.expect("conn");
+    assert_eq!(
+        rapport_store::testing::statement_timeout(&mut c)
+            .await
+            .unwrap(),
+        "500ms"
+    );
+    drop(c);
+    match rapport_store::testing::slow_statement(&db, 2).await {
+        Err(StoreError::Unavailable(m)) => assert!(m.contains("statement timeout"), "{m}"),
+        other => panic!("a 2 s statement under a 500 ms timeout: {other:?}"),
+    }
+    // Backups and copies read whole tables in a snapshot: no request-sized limit there.
+    let mut snap = db.snapshot().await.expect("snapshot");
+    assert_eq!(
+        rapport_store::testing::statement_timeout(&mut snap)
+            .await
+            .unwrap(),
+        "0"
+    );
+}
