@@ -43,6 +43,7 @@ const SQLITE: &[Migration] = migrations!("sqlite":
     (4, "jobs", "0004_jobs.sql"),
     (5, "orders", "0005_orders.sql"),
     (6, "list_indexes", "0006_list_indexes.sql"),
+    (7, "search_index_by_object", "0007_search_index_by_object.sql"),
 );
 const POSTGRES: &[Migration] = migrations!("postgres":
     (1, "foundation", "0001_foundation.sql"),
@@ -51,6 +52,7 @@ const POSTGRES: &[Migration] = migrations!("postgres":
     (4, "jobs", "0004_jobs.sql"),
     (5, "orders", "0005_orders.sql"),
     (6, "list_indexes", "0006_list_indexes.sql"),
+    (7, "search_index_by_object", "0007_search_index_by_object.sql"),
 );
 
 pub fn embedded(backend: Backend) -> &'static [Migration] {

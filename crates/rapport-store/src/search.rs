@@ -104,6 +104,17 @@ pub(crate) fn fts_table(object: ObjectType) -> &'static str {
     }
 }
 
+/// The object's name as an SQL literal (the values are fixed by the enum).
+fn object_literal(object: ObjectType) -> &'static str {
+    match object {
+        ObjectType::Company => "'company'",
+        ObjectType::Contact => "'contact'",
+        ObjectType::Lead => "'lead'",
+        ObjectType::Opportunity => "'opportunity'",
+        ObjectType::Activity => "'activity'",
+    }
+}
+
 /// `(record_id, rank)` of the newest [`CANDIDATES`] documents matching every term as a
 /// word prefix; lower rank is better. Terms come from `fold::search_terms`, so they hold
 /// letters and digits only. The caller must put this first in its FROM (see
@@ -161,7 +172,11 @@ pub(crate) fn matching(
                     [expr.clone()],
                 ))
                 .and_where(Expr::col(Alias::new("workspace_id")).eq(id(ws)))
-                .and_where(Expr::col(Alias::new("object_type")).eq(object.as_str()))
+                // A literal, not a parameter: a generic plan for `object_type = $2` could
+                // not use the per-object partial indexes (migration 0007).
+                .and_where(
+                    Expr::col(Alias::new("object_type")).eq(Expr::cust(object_literal(object))),
+                )
                 .limit(CANDIDATES)
                 .to_owned();
             Query::select()
@@ -175,6 +190,18 @@ pub(crate) fn matching(
                 )
                 .from_subquery(candidates, d)
                 .to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rapport_core::object::ObjectType;
+
+    #[test]
+    fn object_literals_are_the_objects_names_quoted() {
+        for o in ObjectType::ALL {
+            assert_eq!(super::object_literal(o), format!("'{}'", o.as_str()));
         }
     }
 }

@@ -68,10 +68,17 @@ const ONE_BACKEND_COLUMNS: &[(&str, &str, &str)] = &[(
 )];
 
 /// Indexes that differ by design, and why.
-const ONE_BACKEND_INDEXES: &[(&str, &str)] = &[(
-    "search_docs_tsv_idx",
-    "PostgreSQL's full-text GIN index; SQLite keeps its full-text index in FTS5 tables",
-)];
+const ONE_BACKEND_INDEXES: &[(&str, &str)] = &[
+    (
+        "search_docs_tsv_company_idx",
+        "PostgreSQL's full-text GIN indexes, one per object; SQLite keeps its full-text \
+         indexes in one FTS5 table per object",
+    ),
+    ("search_docs_tsv_contact_idx", "as above"),
+    ("search_docs_tsv_lead_idx", "as above"),
+    ("search_docs_tsv_opportunity_idx", "as above"),
+    ("search_docs_tsv_activity_idx", "as above"),
+];
 
 /// SQLite tables whose integer rowid is the primary key (FTS5 needs one to point at), with
 /// the natural key, PostgreSQL's primary key, kept as a UNIQUE constraint.
