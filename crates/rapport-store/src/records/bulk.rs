@@ -187,21 +187,11 @@ pub async fn insert_many(
                 ]);
             }
         }
-        // The document of a stored record includes derived columns (the primary e-mail).
-        let mut values = rec.values.clone();
-        values.extend(super::derived(object, rec.values));
-        let record = Record {
-            object,
-            id: rec.id,
-            values,
-            custom: rec.custom.clone(),
-            deleted_at: None,
-        };
         docs.push(vec![
             id(ws),
             Expr::val(object.as_str()),
             opt_uuid(Some(rec.id)),
-            Expr::val(search::document(&record)),
+            Expr::val(search::document(&super::as_stored(object, rec))),
         ]);
     }
     let t = |name: &str| Alias::new(name).into_table_ref();

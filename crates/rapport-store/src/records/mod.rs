@@ -162,7 +162,23 @@ pub async fn insert(
         .await
         .map_err(|e| e.duplicate_on("external_id", "external_id"))?;
     relations::write(tx, ws, object, rec.id, rec.values, rec.created_at).await?;
-    reindex(tx, ws, object, rec.id).await
+    // Built from the values rather than read back: three statements fewer per create, and
+    // the same document the bulk path writes.
+    search::index(tx, ws, &as_stored(object, rec)).await
+}
+
+/// A new record as the search index sees it once stored: its values plus the columns the
+/// store derives from them (the primary e-mail and phone).
+fn as_stored(object: ObjectType, rec: &NewRecord<'_>) -> Record {
+    let mut values = rec.values.clone();
+    values.extend(derived(object, rec.values));
+    Record {
+        object,
+        id: rec.id,
+        values,
+        custom: rec.custom.clone(),
+        deleted_at: None,
+    }
 }
 
 /// The columns and values of a new record's row.
