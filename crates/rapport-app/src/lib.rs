@@ -19,6 +19,7 @@ mod ids;
 pub mod imports;
 pub mod jobs;
 pub mod maintenance;
+pub mod overview;
 pub mod pipelines;
 pub mod record_settings;
 pub mod records;

@@ -13,6 +13,7 @@ pub mod custom;
 pub mod demo;
 pub mod email;
 pub mod fold;
+pub mod format;
 pub mod id;
 pub mod locale;
 pub mod money;

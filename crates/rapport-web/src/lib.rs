@@ -13,6 +13,7 @@ pub mod ops;
 pub mod problem;
 pub mod session;
 mod state;
+pub mod ui;
 
 use axum::Router;
 use axum::http::HeaderName;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static(extract::REQUEST_ID);
     let limit = config.max_body_bytes;
     let mut app = routes
+        .merge(ui::router())
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .layer(axum::middleware::from_fn(move |req, next| {

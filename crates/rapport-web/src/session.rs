@@ -49,7 +49,7 @@ pub struct SessionDto {
     pub csrf_token: String,
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -60,7 +60,7 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn set_cookie(config: &WebConfig, value: &str, clear: bool) -> Option<HeaderValue> {
+pub(crate) fn set_cookie(config: &WebConfig, value: &str, clear: bool) -> Option<HeaderValue> {
     let mut cookie = format!(
         "{}={}; Path=/; HttpOnly; SameSite=Lax",
         config.session_cookie_name(),

@@ -6,6 +6,7 @@ mod bulk;
 mod columns;
 mod listing;
 mod relations;
+mod sums;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -24,6 +25,7 @@ pub use self::bulk::{MatchKey, get_many, insert_many, match_keys};
 use self::columns::{decode, encode, stored_fields, table};
 use self::listing::KeyKind;
 use self::listing::{SortTerm, r};
+pub use self::sums::{StageSum, opportunity_sums};
 use crate::db::{Backend, Conn, Row, Tx, id, json, opt_ts, opt_uuid, ts};
 use crate::error::StoreError;
 use crate::schema::Users as U;

@@ -12,4 +12,6 @@ mod records;
 mod routes;
 mod session;
 mod support;
+mod ui;
+mod ui_text;
 mod users_teams_tokens;

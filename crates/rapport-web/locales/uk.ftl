@@ -1,0 +1,356 @@
+# Повідомлення інтерфейсу Rapport: українська, переклад з англійської (мови оригіналу).
+# Кожен ключ є в усіх файлах: en.ftl, pl.ftl, es.ftl і uk.ftl (це перевіряє тест).
+## Макет, спільний для всіх сторінок
+app-name = Rapport
+nav-skip = Перейти до вмісту
+nav-main = Головна навігація
+nav-home = Головна
+nav-companies = Компанії
+nav-contacts = Контакти
+nav-leads = Ліди
+nav-opportunities = Угоди
+nav-activities = Активності
+nav-search = Пошук
+nav-search-placeholder = Пошук у всіх записах (Ctrl+K)
+nav-profile = Мій профіль
+nav-sign-out = Вийти
+nav-signed-in-as = Ви ввійшли як { $name }
+
+## Вхід
+login-title = Вхід
+login-workspace = Робочий простір
+login-workspace-hint = Залиште порожнім, якщо на цьому сервері лише один робочий простір.
+login-email = Електронна пошта
+login-password = Пароль
+login-submit = Увійти
+login-failed = Неправильна електронна адреса або пароль, або обліковий запис вимкнено.
+login-rate-limited = Забагато спроб входу. Спробуйте ще раз через { $seconds } с.
+login-signed-out = Ви вийшли з системи.
+
+## Головна
+home-title = Головна
+home-greeting = Раді вас бачити, { $name }
+home-overdue = Прострочені
+home-today = На сьогодні
+home-no-tasks = Термінових завдань немає. Чудова робота.
+home-pipeline = Мої відкриті угоди
+home-pipeline-empty = У вас немає відкритих угод.
+home-stage = Етап
+home-count = Кількість угод
+home-total = Сума
+home-weighted = Зважена сума
+home-all-stages = Усі відкриті етапи
+home-recent = Остання активність у моїх записах
+home-recent-empty = У ваших записах ще нічого не відбувалося.
+home-due = Термін: { $when }
+
+## Списки
+list-title-company = Компанії
+list-title-contact = Контакти
+list-title-lead = Ліди
+list-title-opportunity = Угоди
+list-title-activity = Активності
+list-new-company = Нова компанія
+list-new-contact = Новий контакт
+list-new-lead = Новий лід
+list-new-opportunity = Нова угода
+list-new-activity = Нова активність
+list-search = Пошук у цьому списку
+list-search-submit = Шукати
+list-filters = Фільтри
+list-filter-field = Поле
+list-filter-op = Умова
+list-filter-value = Значення
+list-filter-remove = Видалити цей фільтр
+list-filter-add = Додати фільтр
+list-apply = Застосувати
+list-clear = Очистити все
+list-columns = Стовпці
+list-sort-by = Сортувати за: { $field }
+list-sorted-asc = за зростанням
+list-sorted-desc = за спаданням
+list-next = Наступна сторінка
+list-first = Перша сторінка
+list-empty = Немає відповідних записів.
+list-total = { $count ->
+    [one] { $count } запис
+    [few] { $count } записи
+    [many] { $count } записів
+   *[other] { $count } запису
+}
+list-select-all = Вибрати все на цій сторінці
+list-select = Вибрати: { $name }
+list-bulk = З вибраними записами
+list-bulk-assign = Призначити
+list-bulk-tag = Додати тег
+list-bulk-delete = Видалити
+list-bulk-run = Виконати
+list-bulk-done = { $count ->
+    [one] Змінено { $count } запис.
+    [few] Змінено { $count } записи.
+    [many] Змінено { $count } записів.
+   *[other] Змінено { $count } запису.
+}
+list-bulk-failed = { $count ->
+    [one] Не вдалося змінити { $count } запис:
+    [few] Не вдалося змінити { $count } записи:
+    [many] Не вдалося змінити { $count } записів:
+   *[other] Не вдалося змінити { $count } запису:
+}
+list-export = Експортувати це подання в CSV
+list-export-ready = Експорт готовий.
+list-export-download = Завантажити CSV
+list-views = Збережені подання
+list-view-name = Назва подання
+list-view-save = Зберегти це подання
+list-view-delete = Видалити це подання
+list-view-saved = Подання збережено.
+list-view-none = Збережених подань ще немає.
+
+## Умови фільтрів
+op-eq = дорівнює
+op-ne = не дорівнює
+op-lt = менше ніж
+op-lte = не більше ніж
+op-gt = більше ніж
+op-gte = не менше ніж
+op-in = одне з
+op-contains = містить
+op-starts_with = починається з
+op-is_null = порожнє
+
+## Сторінки записів
+record-details = Подробиці
+record-edit = Редагувати
+record-save = Зберегти
+record-cancel = Скасувати
+record-create = Створити
+record-saved = Збережено.
+record-created = Створено.
+record-deleted = Видалено.
+record-delete = Видалити
+record-delete-confirm = Видалити цей запис? Його можна відновити з кошика протягом 30 днів.
+record-errors = { $count ->
+    [one] { $count } поле потребує уваги.
+    [few] { $count } поля потребують уваги.
+    [many] { $count } полів потребують уваги.
+   *[other] { $count } поля потребують уваги.
+}
+record-conflict = Хтось інший змінив цей запис, поки ви його редагували. Ваші зміни наведено нижче; перегляньте їх і збережіть ще раз.
+record-timeline = Хронологія
+record-timeline-empty = Тут ще нічого не відбувалося.
+record-timeline-more = Давніші події
+record-related = Пов’язане
+record-related-contacts = Контакти
+record-related-opportunities = Угоди
+record-related-activities = Відкриті активності
+record-related-none = Поки немає.
+record-quick = Зафіксувати або запланувати
+record-quick-call = Зафіксувати дзвінок
+record-quick-note = Додати нотатку
+record-quick-meeting = Запланувати зустріч
+record-quick-task = Додати завдання
+record-quick-subject = Тема
+record-quick-body = Подробиці
+record-quick-due = Коли
+record-quick-save = Зберегти
+record-shares = Спільний доступ
+record-shared-with = Доступ надано
+record-share-none = Доступ нікому не надано, крім визначеного видимістю.
+record-owner = Власник
+record-visibility = Видимість
+record-empty-value = —
+record-yes = Так
+record-no = Ні
+record-changed = { $who } — змінено: { $fields }
+record-created-by = { $who } — створено цей запис
+record-deleted-by = { $who } — видалено цей запис
+record-restored-by = { $who } — відновлено цей запис
+record-someone = Хтось
+record-complete = Позначити як виконане
+record-completed = Виконано
+
+## Мій профіль
+profile-title = Мій профіль
+profile-display-name = Відображуване ім’я
+profile-language = Мова
+profile-time-zone = Часовий пояс
+profile-save = Зберегти профіль
+profile-saved = Профіль збережено.
+profile-password = Змінити пароль
+profile-current-password = Поточний пароль
+profile-new-password = Новий пароль
+profile-new-password-hint = Щонайменше 12 символів; найкраще — довга фраза.
+profile-password-submit = Змінити пароль
+profile-password-changed = Пароль змінено. Ваші інші сеанси завершено, а токени відкликано.
+profile-tokens = Мої токени API
+profile-tokens-none = У вас немає токенів API.
+profile-token-name = Назва
+profile-token-scope = Доступ
+profile-token-scope-read = Лише читання
+profile-token-scope-read_write = Читання і запис
+profile-token-created-at = Створено
+profile-token-last-used = Останнє використання
+profile-token-never = Ніколи
+profile-token-create = Створити токен
+profile-token-created = Скопіюйте цей токен зараз: його більше не буде показано.
+profile-token-revoke = Відкликати
+profile-token-revoked = Токен відкликано.
+
+## Мови — їхніми власними назвами, щоб кожен знайшов свою
+language-en = English
+language-pl = Polski
+language-es = Español
+language-uk = Українська
+
+## Пошук
+search-title = Пошук
+search-results = Результати за запитом «{ $query }»
+search-none = За запитом «{ $query }» нічого не знайдено.
+search-hint = Введіть щонайменше дві літери.
+
+## Помилки
+error-title = Щось пішло не так
+error-not-found = Ця сторінка не існує, або у вас немає доступу до неї.
+error-forbidden = Ви можете це переглядати, але не змінювати.
+error-csrf = Термін дії цієї форми минув. Перезавантажте сторінку й спробуйте ще раз.
+error-unavailable = База даних не відповідає. Спробуйте ще раз за мить.
+error-internal = На нашому боці сталася помилка. Її зареєстровано.
+error-bad-request = Не вдалося розібрати запит: { $detail }
+error-back-home = Повернутися на головну
+
+## Повідомлення про помилки полів, за кодом, який повертає сервер
+error-code-required = Це поле обов’язкове.
+error-code-too_short = Значення закоротке.
+error-code-too_long = Значення задовге.
+error-code-invalid_format = Значення має неправильний формат.
+error-code-invalid_value = Це значення не дозволене.
+error-code-unknown_field = Такого поля не існує.
+error-code-read_only = Це поле не можна змінити.
+error-code-wrong_type = Значення має неправильний тип.
+error-code-weak_password = Цей пароль занадто слабкий або надто поширений.
+error-code-taken = Це значення вже використовується в іншому записі.
+error-code-unknown_reference = Запис, на який це посилається, не існує або недоступний вам.
+error-code-not_allowed = Ця зміна не дозволена.
+
+## Назви полів
+field-id = Ідентифікатор
+field-owner_id = Власник
+field-visibility = Видимість
+field-tag_ids = Теги
+field-created_at = Створено
+field-updated_at = Оновлено
+field-created_by = Ким створено
+field-updated_by = Ким оновлено
+field-version = Версія
+field-name = Назва
+field-domain = Домен
+field-website = Вебсайт
+field-industry = Галузь
+field-annual_revenue = Річний дохід
+field-employee_count = Кількість працівників
+field-phone = Телефон
+field-email = Електронна пошта
+field-parent_id = Материнська компанія
+field-description = Опис
+field-external_id = Зовнішній ідентифікатор
+field-first_name = Ім’я
+field-last_name = Прізвище
+field-title = Посада
+field-company_id = Компанія
+field-companies = Компанії
+field-emails = Адреси електронної пошти
+field-phones = Номери телефонів
+field-time_zone = Часовий пояс
+field-birth_date = Дата народження
+field-language = Мова
+field-source = Джерело
+field-do_not_contact = Не зв’язуватися
+field-company_name = Назва компанії
+field-status = Статус
+field-rating = Рейтинг
+field-score = Оцінка
+field-converted_at = Конвертовано
+field-converted_company_id = Конвертовано в компанію
+field-converted_contact_id = Конвертовано в контакт
+field-converted_opportunity_id = Конвертовано в угоду
+field-contacts = Контакти
+field-pipeline_id = Воронка продажів
+field-stage_id = Етап
+field-stage_kind = Тип етапу
+field-amount = Сума
+field-close_date = Дата закриття
+field-probability = Імовірність (%)
+field-lost_reason = Причина програшу
+field-next_step = Наступний крок
+field-stage_changed_at = Зміна етапу
+field-closed_at = Закрито
+field-kind = Тип
+field-subject = Тема
+field-body = Подробиці
+field-due_at = Термін
+field-direction = Напрямок
+field-outcome = Результат
+field-location = Місце
+field-links = Пов’язано з
+field-completed_at = Виконано
+field-address-street = Вулиця
+field-address-city = Місто
+field-address-postal_code = Поштовий індекс
+field-address-region = Регіон
+field-address-country = Країна
+field-preferred_channel = Бажаний канал зв’язку
+field-email_consent = Згода на електронні листи
+field-sms_consent = Згода на SMS
+field-duration_minutes = Тривалість (хв)
+
+## Значення полів із фіксованим списком
+enum-source-web = Вебсайт
+enum-source-referral = Рекомендація
+enum-source-event = Захід
+enum-source-advertising = Реклама
+enum-source-cold_call = Холодний дзвінок
+enum-source-email = Електронна пошта
+enum-source-partner = Партнер
+enum-source-social = Соцмережі
+enum-source-import = Імпорт
+enum-source-other = Інше
+enum-status-new = Новий
+enum-status-working = У роботі
+enum-status-nurturing = На прогріві
+enum-status-qualified = Кваліфікований
+enum-status-unqualified = Некваліфікований
+enum-status-converted = Конвертований
+enum-status-open = Відкрита
+enum-status-done = Виконана
+enum-rating-hot = Гарячий
+enum-rating-warm = Теплий
+enum-rating-cold = Холодний
+enum-stage_kind-open = Відкритий
+enum-stage_kind-won = Виграний
+enum-stage_kind-lost = Програний
+enum-kind-call = Дзвінок
+enum-kind-meeting = Зустріч
+enum-kind-task = Завдання
+enum-kind-note = Нотатка
+enum-kind-email = Електронний лист
+enum-kind-sms = SMS
+enum-kind-chat = Чат
+enum-kind-social = Допис у соцмережах
+enum-direction-inbound = Вхідний
+enum-direction-outbound = Вихідний
+enum-preferred_channel-email = Електронна пошта
+enum-preferred_channel-phone = Телефон
+enum-preferred_channel-sms = SMS
+enum-preferred_channel-in_person = Особисто
+enum-preferred_channel-social = Соцмережі
+enum-preferred_channel-none = Немає
+enum-email_consent-unknown = Невідомо
+enum-email_consent-granted = Надано
+enum-email_consent-withdrawn = Відкликано
+enum-sms_consent-unknown = Невідомо
+enum-sms_consent-granted = Надано
+enum-sms_consent-withdrawn = Відкликано
+enum-visibility-private = Приватна
+enum-visibility-team = Команда
+enum-visibility-workspace = Робочий простір

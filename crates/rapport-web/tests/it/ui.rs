@@ -1,0 +1,773 @@
+//! The browser UI over HTTP, on both databases: sign-in, CSRF, forms that keep what was
+//! typed, lists, escaping, languages, and the route × role table of the UI.
+
+use axum::http::Method;
+use rapport_core::Role;
+
+use crate::support::{PASSWORD, Res, Server};
+
+/// A browser: a session cookie and the page's CSRF token.
+struct Browser<'a> {
+    s: &'a Server,
+    cookie: Option<String>,
+    csrf: String,
+    lang: Option<&'static str>,
+}
+
+fn form_body(pairs: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+fn attr<'t>(html: &'t str, marker: &str) -> Option<&'t str> {
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(&html[start..start + end])
+}
+
+impl<'a> Browser<'a> {
+    fn anonymous(s: &'a Server) -> Self {
+        Browser {
+            s,
+            cookie: None,
+            csrf: String::new(),
+            lang: None,
+        }
+    }
+
+    async fn signed_in(s: &'a Server, email: &str) -> Self {
+        // Sign-ins are limited to a burst of ten a minute; tests that sign in often wait
+        // on the test clock for a token to come back rather than hit the limit.
+        s.clock.advance(std::time::Duration::from_secs(7));
+        let mut b = Browser::anonymous(s);
+        let res = b
+            .post(
+                "/login",
+                &[("email", email), ("password", PASSWORD), ("next", "/")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        b.cookie = res
+            .header("set-cookie")
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned);
+        let home = b.get("/").await;
+        assert_eq!(home.status.as_u16(), 200, "{}", home.text);
+        b.csrf = attr(&home.text, "data-csrf=\"").unwrap().to_owned();
+        b
+    }
+
+    fn with(&self, mut req: crate::support::Req<'a>) -> crate::support::Req<'a> {
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(l) = self.lang {
+            req = req.header("accept-language", l);
+        }
+        req
+    }
+
+    async fn get(&self, path: &str) -> Res {
+        self.with(self.s.get(path)).send().await
+    }
+
+    /// A same-origin form post, as a browser sends it.
+    async fn post(&self, path: &str, pairs: &[(&str, &str)]) -> Res {
+        self.with(self.s.post(path))
+            .header("sec-fetch-site", "same-origin")
+            .raw("application/x-www-form-urlencoded", form_body(pairs))
+            .send()
+            .await
+    }
+
+    /// A form post carrying this session's CSRF token.
+    async fn submit(&self, path: &str, pairs: &[(&str, &str)]) -> Res {
+        let mut all = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(pairs);
+        self.post(path, &all).await
+    }
+}
+
+fn location(res: &Res) -> &str {
+    res.header("location").unwrap_or_default()
+}
+
+#[tokio::test]
+async fn signing_in_through_the_form_sets_the_cookie_and_returns_to_the_page_asked_for() {
+    for s in Server::each("ui sign in").await {
+        s.workspace("acme").await;
+        let anon = Browser::anonymous(&s);
+        let res = anon.get("/contacts?sort=last_name").await;
+        assert_eq!(res.status.as_u16(), 303);
+        assert_eq!(location(&res), "/login?next=%2Fcontacts%3Fsort%3Dlast_name");
+        let res = anon
+            .post(
+                "/login",
+                &[
+                    ("email", "admin@acme.example.com"),
+                    ("password", PASSWORD),
+                    ("next", "/contacts?sort=last_name"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        assert_eq!(location(&res), "/contacts?sort=last_name");
+        let cookie = res.header("set-cookie").unwrap();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let page = b.get("/contacts").await;
+        assert_eq!(page.status.as_u16(), 200);
+        assert!(page.text.contains("<h1>Contacts</h1>"), "{}", page.text);
+    }
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_keeps_the_email_never_the_password_and_never_leaves_the_site() {
+    for s in Server::each("ui sign in fails").await {
+        s.workspace("acme").await;
+        let anon = Browser::anonymous(&s);
+        let res = anon
+            .post(
+                "/login",
+                &[
+                    ("email", "admin@acme.example.com"),
+                    ("password", "not the password at all"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 401);
+        assert!(res.text.contains("value=\"admin@acme.example.com\""));
+        assert!(!res.text.contains("not the password at all"));
+        assert!(res.text.contains("role=\"alert\""));
+        for next in [
+            "//evil.example/x",
+            "https://evil.example",
+            "/\\evil.example",
+        ] {
+            let res = anon
+                .post(
+                    "/login",
+                    &[
+                        ("email", "admin@acme.example.com"),
+                        ("password", PASSWORD),
+                        ("next", next),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status.as_u16(), 303);
+            assert_eq!(location(&res), "/", "{next}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    for s in Server::each("ui sign out").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b.submit("/logout", &[]).await;
+        assert_eq!(res.status.as_u16(), 303);
+        assert!(res.header("set-cookie").unwrap().contains("Max-Age=0"));
+        // The old cookie no longer opens anything, even if the browser kept it.
+        let res = b.get("/").await;
+        assert_eq!(res.status.as_u16(), 303);
+        assert!(location(&res).starts_with("/login"));
+    }
+}
+
+#[tokio::test]
+async fn every_state_changing_form_needs_the_sessions_token_and_the_same_origin() {
+    for s in Server::each("ui csrf").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let missing = b.post("/companies", &[("name", "Forged")]).await;
+        assert_eq!(missing.status.as_u16(), 403);
+        let wrong = b
+            .post("/companies", &[("_csrf", "guess"), ("name", "Forged")])
+            .await;
+        assert_eq!(wrong.status.as_u16(), 403);
+        let cross = b
+            .with(s.post("/companies"))
+            .header("sec-fetch-site", "cross-site")
+            .header("origin", "https://evil.example")
+            .raw(
+                "application/x-www-form-urlencoded",
+                form_body(&[("_csrf", &b.csrf), ("name", "Forged")]),
+            )
+            .send()
+            .await;
+        assert_eq!(cross.status.as_u16(), 403);
+        let list = b.get("/companies?q=Forged").await;
+        assert!(
+            !list.text.contains("Forged</a>"),
+            "a forged form stored something"
+        );
+        let ok = b.submit("/companies", &[("name", "Genuine")]).await;
+        assert_eq!(ok.status.as_u16(), 303, "{}", ok.text);
+    }
+}
+
+#[tokio::test]
+async fn a_company_a_contact_and_a_logged_call_show_on_the_record_pages() {
+    for s in Server::each("ui journey").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b
+            .submit(
+                "/companies",
+                &[("name", "Kowalski & Sons"), ("domain", "kowalski.example")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let company = location(&res).to_owned();
+        assert!(company.starts_with("/companies/"));
+        // The company is typed by name; the form finds the one record it means.
+        let res = b
+            .submit(
+                "/contacts",
+                &[
+                    ("first_name", "Ewa"),
+                    ("last_name", "Kowalska"),
+                    ("company_id", "Kowalski"),
+                    ("emails", "ewa@kowalski.example\newa.k@kowalski.example"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let contact = location(&res).to_owned();
+        let res = b
+            .submit(
+                &format!("{contact}/activities"),
+                &[
+                    ("kind", "call"),
+                    ("subject", "Discussed the renewal"),
+                    ("body", "Wants a quote by Friday"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let page = b.get(&contact).await;
+        assert_eq!(page.status.as_u16(), 200);
+        assert!(
+            page.text.contains("Kowalski &#38; Sons") || page.text.contains("Kowalski &amp; Sons"),
+            "{}",
+            page.text
+        );
+        assert!(page.text.contains("ewa.k@kowalski.example"));
+        assert!(
+            page.text.contains("Discussed the renewal"),
+            "the call is on the timeline"
+        );
+        let page = b.get(&company).await;
+        assert!(
+            page.text.contains("Ewa Kowalska"),
+            "the contact is related to the company"
+        );
+        assert!(
+            page.text.contains("Discussed the renewal"),
+            "the company timeline has the call"
+        );
+        // A logged call is done, so it is not a task on the home page.
+        let home = b.get("/").await;
+        assert!(!home.text.contains("Discussed the renewal"));
+    }
+}
+
+#[tokio::test]
+async fn a_form_with_errors_keeps_everything_typed_and_puts_each_message_by_its_field() {
+    for s in Server::each("ui form errors").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b
+            .submit(
+                "/opportunities",
+                &[
+                    ("name", "Half-typed deal"),
+                    ("amount", "12,5x"),
+                    ("amount__currency", "EUR"),
+                    ("next_step", "call back"),
+                    ("company_id", "No such company"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 422, "{}", res.text);
+        assert!(res.text.contains("value=\"Half-typed deal\""));
+        assert!(res.text.contains("value=\"12,5x\""));
+        assert!(res.text.contains("value=\"call back\""));
+        assert!(
+            res.text.contains("id=\"f-company_id-error\""),
+            "{}",
+            res.text
+        );
+        let list = b.get("/opportunities").await;
+        assert!(!list.text.contains("Half-typed deal"), "nothing was stored");
+        // Fixed, the same form goes through.
+        let res = b
+            .submit(
+                "/opportunities",
+                &[
+                    ("name", "Half-typed deal"),
+                    ("amount", "12.50"),
+                    ("amount__currency", "EUR"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+    }
+}
+
+#[tokio::test]
+async fn editing_changes_only_what_was_touched_and_a_stale_form_is_a_conflict() {
+    for s in Server::each("ui edit").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b
+            .submit(
+                "/contacts",
+                &[
+                    ("first_name", "Ada"),
+                    ("last_name", "Lovelace"),
+                    ("title", "Countess"),
+                ],
+            )
+            .await;
+        let contact = location(&res).to_owned();
+        let form = b.get(&format!("{contact}/edit")).await;
+        assert_eq!(form.status.as_u16(), 200);
+        let version = attr(&form.text, "name=\"_version\" value=\"")
+            .unwrap()
+            .to_owned();
+        let res = b
+            .submit(
+                &contact,
+                &[
+                    ("_version", &version),
+                    ("first_name", "Ada"),
+                    ("last_name", "King"),
+                    ("title", "Countess"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let page = b.get(&contact).await;
+        assert!(page.text.contains("Ada King") && page.text.contains("Countess"));
+        // The same old version again: someone saved in between.
+        let res = b
+            .submit(
+                &contact,
+                &[
+                    ("_version", &version),
+                    ("first_name", "Augusta"),
+                    ("last_name", "King"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 409, "{}", res.text);
+        assert!(
+            res.text.contains("value=\"Augusta\""),
+            "what was typed is kept"
+        );
+        assert!(!b.get(&contact).await.text.contains("Augusta"));
+    }
+}
+
+#[tokio::test]
+async fn lists_filter_sort_and_page_by_cursor_under_the_access_policy() {
+    for s in Server::each("ui lists").await {
+        let (ws, _) = s.workspace("acme").await;
+        s.user(ws, "rep@acme.example.com", Role::Rep).await;
+        s.user(ws, "other@acme.example.com", Role::Rep).await;
+        let rep = Browser::signed_in(&s, "rep@acme.example.com").await;
+        let other = Browser::signed_in(&s, "other@acme.example.com").await;
+        for i in 0..55 {
+            let name = format!("Firm {i:02}");
+            let res = rep
+                .submit("/companies", &[("name", &name), ("industry", "Mining")])
+                .await;
+            assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        }
+        let res = other
+            .submit(
+                "/companies",
+                &[("name", "Secret firm"), ("visibility", "private")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let secret = location(&res).to_owned();
+        other.submit(&secret, &[("name", "Secret firm")]).await;
+        // The form's rows become the API's filter syntax in a shareable address.
+        let res = rep
+            .get("/companies?ff=industry&fo=eq&fv=Mining&ff=&fo=eq&fv=&sort=name")
+            .await;
+        assert_eq!(res.status.as_u16(), 303);
+        let canonical = location(&res).to_owned();
+        assert_eq!(
+            canonical,
+            "/companies?filter%5Bindustry%5D%5Beq%5D=Mining&sort=name"
+        );
+        let first = rep.get(&canonical).await;
+        assert_eq!(first.status.as_u16(), 200);
+        assert!(first.text.contains(">Firm 00<") && first.text.contains(">Firm 49<"));
+        assert!(!first.text.contains(">Firm 50<"));
+        assert!(first.text.contains("aria-sort=\"ascending\""));
+        let next = attr(&first.text, "<a href=\"").map(str::to_owned);
+        assert!(next.is_some());
+        let next_href = first
+            .text
+            .split("rel=\"next\"")
+            .next()
+            .and_then(|before| before.rsplit("href=\"").next())
+            .and_then(|h| h.split('"').next())
+            .unwrap()
+            .replace("&#38;", "&")
+            .replace("&amp;", "&");
+        let second = rep.get(&next_href).await;
+        assert_eq!(second.status.as_u16(), 200, "{next_href}");
+        assert!(second.text.contains(">Firm 50<") && second.text.contains(">Firm 54<"));
+        assert!(!second.text.contains(">Firm 49<"));
+        // A private record of someone else is in no list and no page of a rep.
+        let all = rep.get("/companies?q=Secret").await;
+        assert!(!all.text.contains("Secret firm"));
+        assert_eq!(rep.get(&secret).await.status.as_u16(), 404);
+        // A malformed filter is a message on the list, not a broken page.
+        let bad = rep.get("/companies?filter%5Bnope%5D%5Beq%5D=1").await;
+        assert_eq!(bad.status.as_u16(), 200);
+        assert!(bad.text.contains("role=\"alert\""));
+        // The CSV of the view holds exactly what the list shows.
+        let csv = rep
+            .get("/companies/export.csv?filter%5Bindustry%5D%5Beq%5D=Mining")
+            .await;
+        assert_eq!(csv.status.as_u16(), 200);
+        assert_eq!(csv.text.lines().count(), 56, "a header and 55 firms");
+        assert!(!csv.text.contains("Secret firm"));
+    }
+}
+
+#[tokio::test]
+async fn bulk_actions_change_only_records_the_reader_may_change() {
+    for s in Server::each("ui bulk").await {
+        let (ws, _) = s.workspace("acme").await;
+        let rep = s.user(ws, "rep@acme.example.com", Role::Rep).await;
+        let admin = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let mut ids = Vec::new();
+        for name in ["Alpha", "Beta", "Gamma"] {
+            let res = admin.submit("/companies", &[("name", name)]).await;
+            ids.push(location(&res).rsplit('/').next().unwrap().to_owned());
+        }
+        let rep_id = {
+            use rapport_core::Id;
+            rep.id.as_uuid().to_string()
+        };
+        let res = admin
+            .submit(
+                "/companies/bulk",
+                &[
+                    ("action", "assign"),
+                    ("owner_id", &rep_id),
+                    ("id", &ids[0]),
+                    ("id", &ids[1]),
+                    ("back", "/companies"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303);
+        assert_eq!(location(&res), "/companies?done=2&failed=0");
+        let rep_b = Browser::signed_in(&s, "rep@acme.example.com").await;
+        let res = rep_b
+            .submit(
+                "/companies/bulk",
+                &[
+                    ("action", "delete"),
+                    ("id", &ids[0]),
+                    ("id", &ids[2]),
+                    ("back", "/companies"),
+                ],
+            )
+            .await;
+        // The rep may delete what they now own, not the admin's company.
+        assert_eq!(location(&res), "/companies?done=1&failed=1");
+        let list = admin.get("/companies").await;
+        assert!(!list.text.contains("Alpha") && list.text.contains("Gamma"));
+        let res = admin
+            .submit(
+                "/companies/bulk",
+                &[
+                    ("action", "delete"),
+                    ("id", &ids[2]),
+                    ("back", "https://evil.example"),
+                ],
+            )
+            .await;
+        assert_eq!(location(&res), "/?done=1&failed=0");
+        assert!(!admin.get("/companies").await.text.contains("Gamma"));
+    }
+}
+
+/// SECURITY.md's markup payloads, stored in text fields, come back as text.
+#[tokio::test]
+async fn stored_markup_is_shown_as_text_on_every_page() {
+    let payloads = [
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+        "javascript:alert(1)",
+        "{{7*7}} ${7*7} <svg/onload=alert(1)>",
+    ];
+    for s in Server::each("ui escaping").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        for p in payloads {
+            let res = b
+                .submit(
+                    "/contacts",
+                    &[
+                        ("first_name", p),
+                        ("last_name", p),
+                        ("title", p),
+                        ("description", p),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+            let page = location(&res).to_owned();
+            b.submit(
+                &format!("{page}/activities"),
+                &[("kind", "note"), ("subject", p), ("body", p)],
+            )
+            .await;
+            for path in [
+                page.clone(),
+                "/contacts".to_owned(),
+                format!("/search?q={}", "alert"),
+            ] {
+                let html = b.get(&path).await.text;
+                for raw in ["<script>alert", "<img src=x", "<svg/onload"] {
+                    assert!(!html.contains(raw), "{raw} unescaped on {path}");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_speak_the_profile_language_else_the_browsers() {
+    for s in Server::each("ui languages").await {
+        s.workspace("acme").await;
+        let mut anon = Browser::anonymous(&s);
+        anon.lang = Some("es-ES,es;q=0.9,en;q=0.5");
+        let login = anon.get("/login").await;
+        assert!(login.text.contains("<html lang=\"es\">"));
+        assert!(
+            login.text.contains("Iniciar sesión") || login.text.contains("Inicia sesión"),
+            "{}",
+            login.text
+        );
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b
+            .submit(
+                "/profile",
+                &[
+                    ("display_name", "Admin"),
+                    ("locale", "pl"),
+                    ("time_zone", "Europe/Warsaw"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let home = b.get("/").await;
+        assert!(home.text.contains("<html lang=\"pl\">"));
+        assert!(home.text.contains("Kontakty"), "{}", home.text);
+        assert!(!home.text.contains(">Contacts<"));
+        let res = b
+            .submit(
+                "/profile",
+                &[
+                    ("display_name", ""),
+                    ("locale", "xx"),
+                    ("time_zone", "Mars/Base"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 422);
+        assert!(res.text.contains("id=\"time_zone-error\""));
+        assert!(
+            res.text.contains("value=\"Mars/Base\""),
+            "what was typed is kept"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_token_made_on_the_profile_page_is_shown_once_and_can_be_revoked() {
+    for s in Server::each("ui tokens").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b
+            .submit("/profile/tokens", &[("name", "laptop"), ("scope", "read")])
+            .await;
+        assert_eq!(res.status.as_u16(), 200, "{}", res.text);
+        let secret = res
+            .text
+            .split("<code id=\"new-token\">")
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .unwrap()
+            .to_owned();
+        assert!(secret.starts_with("rpt_"));
+        let api = s.get("/api/v1/me").bearer(&secret).send().await;
+        assert_eq!(api.status.as_u16(), 200);
+        let profile = b.get("/profile").await;
+        assert!(
+            !profile.text.contains(&secret),
+            "the secret is never shown again"
+        );
+        let row = profile
+            .text
+            .split("<tr>")
+            .find(|r| r.contains("laptop"))
+            .unwrap();
+        let id = attr(row, "action=\"/profile/tokens/")
+            .unwrap()
+            .trim_end_matches("/revoke")
+            .to_owned();
+        let res = b.submit(&format!("/profile/tokens/{id}/revoke"), &[]).await;
+        assert_eq!(res.status.as_u16(), 303);
+        let api = s.get("/api/v1/me").bearer(&secret).send().await;
+        assert_eq!(api.status.as_u16(), 401);
+    }
+}
+
+#[tokio::test]
+async fn assets_are_embedded_cached_and_the_pages_allow_no_inline_script() {
+    for s in Server::each("ui assets").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let home = b.get("/").await;
+        let csp = home.header("content-security-policy").unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+            "{csp}"
+        );
+        for name in ["app.css", "app.js", "htmx.min.js"] {
+            let href = attr(&home.text, &format!("/assets/{name}?v="))
+                .map(|v| format!("/assets/{name}?v={v}"))
+                .unwrap();
+            let res = s.get(&href).send().await;
+            assert_eq!(res.status.as_u16(), 200);
+            assert!(res.header("cache-control").unwrap().contains("immutable"));
+        }
+        assert_eq!(
+            s.get("/assets/../Cargo.toml").send().await.status.as_u16(),
+            404
+        );
+        // No inline script or style and no htmx code attributes in any page.
+        for html in [home.text.as_str(), b.get("/contacts").await.text.as_str()] {
+            assert!(!html.contains("<script>"), "inline script");
+            assert!(!html.contains(" style="), "inline style");
+            assert!(!html.contains("hx-on"), "hx-on evaluates code");
+            assert!(!html.contains("onclick"), "inline handler");
+        }
+    }
+}
+
+const UI_TABLE: &str = include_str!("ui_route_roles.txt");
+
+/// Who gets what from every UI route: anonymous visitors are sent to sign in, read-only
+/// users read but change nothing, reps change what they own, admins everything.
+#[tokio::test]
+async fn every_ui_route_answers_each_role_as_the_table_says() {
+    let served = rapport_web::ui::route_list();
+    let mut table: Vec<(String, String, Vec<u16>)> = Vec::new();
+    for line in UI_TABLE
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(cols.len(), 6, "bad line in ui_route_roles.txt: {line}");
+        table.push((
+            cols[0].to_owned(),
+            cols[1].to_owned(),
+            cols[2..].iter().map(|c| c.parse().unwrap()).collect(),
+        ));
+    }
+    let missing: Vec<_> = served
+        .iter()
+        .filter(|(m, p)| !table.iter().any(|(tm, tp, _)| tm == m && tp == p))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "UI routes missing from ui_route_roles.txt: {missing:?}"
+    );
+    let extra: Vec<_> = table
+        .iter()
+        .filter(|(m, p, _)| !served.iter().any(|(sm, sp)| sm == m && sp == p))
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "ui_route_roles.txt names routes that do not exist: {extra:?}"
+    );
+
+    for s in Server::each("ui route roles").await {
+        let (ws, _) = s.workspace("acme").await;
+        s.user(ws, "viewer@acme.example.com", Role::ReadOnly).await;
+        s.user(ws, "rep@acme.example.com", Role::Rep).await;
+        let admin = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let mut fixtures = std::collections::HashMap::new();
+        for (object, field, value) in [
+            ("companies", "name", "Owned by admin"),
+            ("contacts", "last_name", "Owned by admin"),
+            ("leads", "last_name", "Owned by admin"),
+            ("opportunities", "name", "Owned by admin"),
+            ("activities", "subject", "Owned by admin"),
+        ] {
+            let res = admin
+                .submit(&format!("/{object}"), &[(field, value), ("kind", "task")])
+                .await;
+            assert_eq!(res.status.as_u16(), 303, "{object}: {}", res.text);
+            fixtures.insert(
+                object,
+                location(&res).rsplit('/').next().unwrap().to_owned(),
+            );
+        }
+        let mut mismatches = Vec::new();
+        for (method, path, expected) in &table {
+            for (i, who) in [None, Some("viewer"), Some("rep"), Some("admin")]
+                .iter()
+                .enumerate()
+            {
+                // Each role signs in afresh: logout and password routes end sessions.
+                let b = match who {
+                    None => Browser::anonymous(&s),
+                    Some(w) => Browser::signed_in(&s, &format!("{w}@acme.example.com")).await,
+                };
+                let object = path.split('/').nth(1).unwrap_or_default();
+                let concrete = match fixtures.get(object) {
+                    Some(id) => path.replace("{id}", id),
+                    None => path
+                        .replace("{id}", "00000000-0000-7000-8000-000000000000")
+                        .replace("{file}", "app.css"),
+                };
+                let res = if method == "GET" {
+                    b.get(&concrete).await
+                } else {
+                    b.submit(&concrete, &[]).await
+                };
+                let got = res.status.as_u16();
+                if got != expected[i] {
+                    mismatches.push(format!(
+                        "{method} {path} as {}: expected {}, got {got}",
+                        who.unwrap_or("anon"),
+                        expected[i]
+                    ));
+                }
+            }
+        }
+        assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+        let _ = Method::GET;
+    }
+}
