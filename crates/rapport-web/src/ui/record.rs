@@ -401,7 +401,7 @@ pub async fn show_record(
     let zone = page.zone().to_owned();
     let names = names_of(&s.app, &caller, object, &view.json).await;
     let details = show::detail_fields(object)
-        .filter(|f| !show::raw(&view.json, f.name).is_null())
+        .filter(|f| !show::is_empty(show::raw(&view.json, f.name)))
         .map(|f| Detail {
             label: tr.field(f.name),
             cell: show::cell(

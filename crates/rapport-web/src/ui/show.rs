@@ -178,14 +178,30 @@ fn plain(v: &Json) -> String {
     }
 }
 
-/// The fields a record page shows, in catalogue order, without bookkeeping ones.
+/// The fields a record page shows: the object's own first, then who owns and changed it;
+/// bookkeeping and relation lists (shown elsewhere) left out.
 pub fn detail_fields(object: ObjectType) -> impl Iterator<Item = &'static Field> {
-    catalogue::all_fields(object).filter(|f| {
+    let shown = |f: &&'static Field| {
         !matches!(
             f.name,
             "id" | "version" | "tag_ids" | "links" | "contacts" | "companies"
         )
-    })
+    };
+    let common = |f: &&'static Field| catalogue::COMMON.iter().any(|c| c.name == f.name);
+    catalogue::all_fields(object)
+        .filter(move |f| shown(f) && !common(f))
+        .chain(catalogue::all_fields(object).filter(move |f| shown(f) && common(f)))
+}
+
+/// Whether a value has nothing to show (no value, an empty list or object).
+pub fn is_empty(v: &Json) -> bool {
+    match v {
+        Json::Null => true,
+        Json::Array(a) => a.is_empty(),
+        Json::Object(o) => o.is_empty(),
+        Json::String(s) => s.is_empty(),
+        _ => false,
+    }
 }
 
 /// The referenced ids of `fields` across `records`, by the object they point to.

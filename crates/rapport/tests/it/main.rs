@@ -3,6 +3,7 @@
 
 mod admin;
 mod analytics;
+mod browser;
 mod copy;
 mod nodes;
 mod serve;

@@ -1,0 +1,270 @@
+// The main journeys through the Rapport UI in headless Chromium (DESIGN §7, issue 5).
+// Run by crates/rapport/tests/it/browser.rs against a real `rapport serve`; it passes the
+// address, the admin's credentials, Chromium's path and where to save screenshots.
+//
+// Every page is also checked for what must never happen: a CSP violation, a script
+// error, a dialog opened by stored markup, or a page wider than a 375 px phone.
+
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import assert from "node:assert/strict";
+
+const base = process.env.RAPPORT_URL;
+const email = process.env.RAPPORT_EMAIL;
+const password = process.env.RAPPORT_PASSWORD;
+const shots = process.env.RAPPORT_SHOTS;
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+  ],
+});
+
+const problems = [];
+const steps = [];
+
+async function newPage(viewport = { width: 1280, height: 900 }, locale = "en-US") {
+  const context = await browser.newContext({ viewport, locale });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    // A form sent back with its errors answers 422, which Chromium logs; that is the design.
+    const formErrors = /status of 422/.test(m.text());
+    if (m.type() === "error" && !formErrors) problems.push(`console error on ${page.url()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
+  page.on("dialog", async (d) => {
+    // Only the delete confirmations may ask anything.
+    if (d.type() !== "confirm") problems.push(`unexpected ${d.type()} dialog: ${d.message()}`);
+    await d.dismiss();
+  });
+  return page;
+}
+
+async function step(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    steps.push(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    steps.push(`FAIL ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+async function signIn(page) {
+  await page.goto(`${base}/`);
+  assert.match(page.url(), /\/login\?next=/);
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${base}/`);
+}
+
+const stamp = Date.now().toString(36);
+const companyName = `Vistula Robotics ${stamp}`;
+const dealName = `Robot arms for ${stamp}`;
+const callSubject = `Discovery call ${stamp}`;
+
+try {
+  const page = await newPage();
+
+  await step("sign in", async () => {
+    await page.goto(`${base}/login`);
+    await shot(page, "login");
+    await signIn(page);
+    await page.waitForSelector("h1");
+    await shot(page, "home-empty");
+  });
+
+  await step("Ctrl+K focuses the global search", async () => {
+    await page.keyboard.press("Control+k");
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    assert.equal(focused, "global-search");
+  });
+
+  let companyUrl;
+  await step("create a company", async () => {
+    await page.goto(`${base}/companies`);
+    await page.click(`a[href="/companies/new"]`);
+    await page.fill("#f-name", companyName);
+    await page.fill("#f-domain", `vistula-${stamp}.example`);
+    await page.fill("#f-industry", "Robotics");
+    await page.click("#record-form button[type=submit]");
+    await page.waitForURL(/\/companies\/[0-9a-f-]{36}$/);
+    companyUrl = page.url();
+    assert.equal(await page.textContent("h1"), companyName);
+  });
+
+  let contactUrl;
+  await step("add a contact at the company, typed by name", async () => {
+    await page.goto(`${base}/contacts/new`);
+    await page.fill("#f-first_name", "Ewa");
+    await page.fill("#f-last_name", `Nowak ${stamp}`);
+    await page.fill("#f-company_id", companyName);
+    await page.fill("#f-emails", `ewa.${stamp}@vistula.example`);
+    await page.click("#record-form button[type=submit]");
+    await page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
+    contactUrl = page.url();
+    assert.ok(await page.isVisible(`dd a:has-text("${companyName}")`));
+  });
+
+  await step("log a call on the contact; it shows on the timeline", async () => {
+    await page.check("input[name=kind][value=call]");
+    await page.fill("#q-subject", callSubject);
+    await page.fill("#q-body", "Needs 40 arms by March.");
+    await page.click("form.quick button[type=submit]");
+    await page.waitForURL(/saved=1/);
+    assert.ok(await page.isVisible(`#timeline a:has-text("${callSubject}")`));
+    await shot(page, "contact");
+  });
+
+  await step("edit in place keeps the page and saves", async () => {
+    await page.click("a.button[href$='/edit']");
+    await page.waitForSelector("#details-body #record-form");
+    await page.fill("#f-title", "Head of Procurement");
+    await page.click("#details-body button[type=submit]");
+    await page.waitForURL(/saved=1/);
+    assert.ok(await page.isVisible(`dd:has-text("Head of Procurement")`));
+  });
+
+  let dealUrl;
+  await step("a form with a mistake keeps what was typed, then creates the opportunity", async () => {
+    await page.goto(`${base}/opportunities/new`);
+    await page.fill("#f-name", dealName);
+    await page.fill("#f-company_id", companyName);
+    await page.fill("#f-amount", "12 000,50 zł");
+    await page.click("#record-form button[type=submit]");
+    await page.waitForSelector("#f-amount-error");
+    assert.equal(await page.inputValue("#f-name"), dealName);
+    await shot(page, "opportunity-form-error");
+    await page.fill("#f-amount", "120000");
+    await page.click("#record-form button[type=submit]");
+    await page.waitForURL(/\/opportunities\/[0-9a-f-]{36}$/);
+    dealUrl = page.url();
+  });
+
+  await step("the opportunity is on home and on the company's page", async () => {
+    await page.goto(`${base}/`);
+    assert.ok(await page.isVisible(`.recent a:has-text("${dealName}")`));
+    await shot(page, "home");
+    await page.goto(companyUrl);
+    assert.ok(await page.isVisible(`a:has-text("${dealName}")`));
+    assert.ok(await page.isVisible(`#timeline a:has-text("${callSubject}")`));
+    await shot(page, "company");
+  });
+
+  await step("lists filter, sort and export", async () => {
+    await page.goto(`${base}/companies`);
+    await page.selectOption(".filter-row select[name=ff] >> nth=0", "industry");
+    await page.fill(".filter-row input[name=fv] >> nth=0", "Robotics");
+    await page.click("#list-query button[type=submit]");
+    await page.waitForURL(/filter%5Bindustry%5D%5Beq%5D=Robotics/);
+    assert.ok(await page.isVisible(`#records a:has-text("${companyName}")`));
+    await page.click(`#records th a:has-text("Name")`);
+    await page.waitForURL(/sort=/);
+    await shot(page, "companies-list");
+  });
+
+  await step("stored markup shows as text and runs nowhere", async () => {
+    const payloads = [
+      `<img src=x onerror="window.__xss=1">`,
+      `<script>window.__xss=1</script>`,
+      `"><svg onload="window.__xss=1">`,
+    ];
+    await page.goto(`${base}/contacts/new`);
+    await page.fill("#f-first_name", payloads[0]);
+    await page.fill("#f-last_name", payloads[1]);
+    await page.fill("#f-title", payloads[2]);
+    await page.fill("#f-description", payloads.join(" "));
+    await page.click("#record-form button[type=submit]");
+    await page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
+    for (const url of [page.url(), `${base}/contacts?sort=-created_at`, `${base}/search?q=window`]) {
+      await page.goto(url);
+      assert.equal(await page.evaluate(() => window.__xss), undefined, `markup ran on ${url}`);
+    }
+    await page.goto(`${base}/contacts?sort=-created_at`);
+    assert.ok((await page.textContent("#records")).includes(payloads[0]));
+    await shot(page, "xss-as-text");
+  });
+
+  await step("switch to Polish and see the whole page in Polish", async () => {
+    await page.goto(`${base}/profile`);
+    await page.selectOption("#locale", "pl");
+    await page.click("form[action='/profile'] button[type=submit]");
+    await page.waitForURL(/done=profile/);
+    await page.goto(`${base}/`);
+    assert.equal(await page.getAttribute("html", "lang"), "pl");
+    const chrome = await page.textContent("header");
+    for (const english of ["Home", "Companies", "Contacts", "Opportunities", "Activities", "Sign out"]) {
+      assert.ok(!chrome.includes(english), `"${english}" left in the Polish header`);
+    }
+    const main = await page.textContent("main");
+    for (const english of ["Overdue", "Due today", "My open pipeline", "Recent activity"]) {
+      assert.ok(!main.includes(english), `"${english}" left in the Polish home page`);
+    }
+    await shot(page, "home-pl");
+    await page.goto(contactUrl);
+    await shot(page, "contact-pl");
+    await page.goto(`${base}/profile`);
+    await page.selectOption("#locale", "en");
+    await page.click("form[action='/profile'] button[type=submit]");
+    await page.waitForURL(/done=profile/);
+  });
+
+  await step("usable on a 375 px phone", async () => {
+    const phone = await newPage({ width: 375, height: 812 });
+    await signIn(phone);
+    for (const [url, name] of [
+      [`${base}/`, "phone-home"],
+      [`${base}/contacts`, "phone-contacts"],
+      [contactUrl, "phone-contact"],
+    ]) {
+      await phone.goto(url);
+      await shot(phone, name);
+      const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+      const wide = await phone.evaluate(() =>
+        [...document.querySelectorAll("body *")]
+          .filter((el) => el.getBoundingClientRect().right > 376)
+          .slice(0, 5)
+          .map((el) => `${el.tagName}.${el.className}`)
+          .join(", "),
+      );
+      assert.ok(width <= 375, `${url} is ${width} px wide on a 375 px screen (${wide})`);
+    }
+  });
+
+  await step("keyboard focus is visible", async () => {
+    await page.goto(`${base}/contacts`);
+    await page.keyboard.press("Tab");
+    const outline = await page.evaluate(() => {
+      const el = document.activeElement;
+      const s = getComputedStyle(el);
+      return `${el.className} ${s.outlineStyle} ${s.outlineWidth}`;
+    });
+    assert.match(outline, /solid 3px/, `the first focus stop shows no outline: ${outline}`);
+  });
+
+  await step("signing out ends the session", async () => {
+    await page.click("header button[type=submit]");
+    await page.waitForURL(/\/login\?signed_out=1/);
+    await page.goto(dealUrl);
+    assert.match(page.url(), /\/login\?next=/);
+  });
+} finally {
+  await browser.close();
+  console.log(steps.join("\n"));
+  if (problems.length) {
+    console.log("problems:\n" + problems.join("\n"));
+    process.exitCode = 1;
+  }
+}
