@@ -8,16 +8,31 @@ use tokio::net::TcpStream;
 pub struct Client {
     stream: BufReader<TcpStream>,
     host: String,
-    token: String,
+    /// The credential header line: a bearer token for the API, a cookie for pages.
+    credential: String,
 }
 
 pub struct Response {
     pub status: u16,
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
 impl Client {
     pub async fn connect(addr: &str, token: &str) -> anyhow::Result<Client> {
+        Self::connect_with(addr, format!("Authorization: Bearer {token}")).await
+    }
+
+    /// A browser-like client: the session cookie instead of a token.
+    pub async fn connect_with_cookie(addr: &str, cookie: &str) -> anyhow::Result<Client> {
+        Self::connect_with(
+            addr,
+            format!("Cookie: {cookie}\r\nSec-Fetch-Site: same-origin"),
+        )
+        .await
+    }
+
+    async fn connect_with(addr: &str, credential: String) -> anyhow::Result<Client> {
         let stream = TcpStream::connect(addr)
             .await
             .with_context(|| format!("connecting to {addr}"))?;
@@ -25,7 +40,7 @@ impl Client {
         Ok(Client {
             stream: BufReader::new(stream),
             host: addr.to_owned(),
-            token: token.to_owned(),
+            credential,
         })
     }
 
@@ -35,12 +50,22 @@ impl Client {
         path: &str,
         body: Option<&str>,
     ) -> anyhow::Result<Response> {
+        self.send_as(method, path, "application/json", body).await
+    }
+
+    pub async fn send_as(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Option<&str>,
+    ) -> anyhow::Result<Response> {
         let body = body.unwrap_or("");
         let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{}\r\n\
+             Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
             self.host,
-            self.token,
+            self.credential,
             body.len()
         );
         self.stream.get_mut().write_all(request.as_bytes()).await?;
@@ -53,6 +78,7 @@ impl Client {
             .with_context(|| format!("bad status line {line:?}"))?;
         let mut length: Option<usize> = None;
         let mut chunked = false;
+        let mut headers = Vec::new();
         loop {
             line.clear();
             self.stream.read_line(&mut line).await?;
@@ -62,6 +88,7 @@ impl Client {
             }
             if let Some((k, v)) = header.split_once(':') {
                 let k = k.trim().to_ascii_lowercase();
+                headers.push((k.clone(), v.trim().to_owned()));
                 if k == "content-length" {
                     length = v.trim().parse().ok();
                 } else if k == "transfer-encoding" && v.to_ascii_lowercase().contains("chunked") {
@@ -89,7 +116,11 @@ impl Client {
         } else {
             bail!("response without a length");
         }
-        Ok(Response { status, body })
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 
     pub async fn json(

@@ -173,3 +173,39 @@ pub async fn stage_totals(
     }
     Ok(out)
 }
+
+/// A user's activities due in `[from, to)`, in due order: what a calendar page shows.
+/// At most `cap` of them; `true` with the list when there were more.
+pub async fn agenda(
+    app: &App,
+    caller: &Caller,
+    owner: Uuid,
+    from: Timestamp,
+    to: Timestamp,
+    cap: usize,
+) -> AppResult<(Vec<Json>, bool)> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut p = params(&[
+            ("filter[owner_id][eq]", owner.to_string()),
+            ("filter[due_at][gte]", from.to_rfc3339()),
+            ("filter[due_at][lt]", to.to_rfc3339()),
+            ("sort", "due_at".to_owned()),
+            ("limit", "200".to_owned()),
+        ]);
+        if let Some(c) = &cursor {
+            p.push(("cursor".to_owned(), c.clone()));
+        }
+        let page = crate::records::list(app, caller, ObjectType::Activity, &p).await?;
+        out.extend(page.items);
+        if out.len() >= cap {
+            out.truncate(cap);
+            return Ok((out, true));
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return Ok((out, false)),
+        }
+    }
+}

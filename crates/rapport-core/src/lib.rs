@@ -7,6 +7,7 @@
 pub mod access;
 pub mod analytics;
 pub mod audit;
+pub mod calendar;
 pub mod catalogue;
 pub mod csv;
 pub mod custom;

@@ -225,6 +225,31 @@ error-code-taken = Another record already uses this value.
 error-code-unknown_reference = The record this points to does not exist or you cannot see it.
 error-code-not_allowed = This change is not allowed.
 
+
+## Calendar
+nav-calendar = Calendar
+cal-title = Calendar
+cal-week = Week
+cal-month = Month
+cal-previous = Previous
+cal-next = Next
+cal-today = Today
+cal-owner = Whose calendar
+cal-show = Show
+cal-day-1 = Monday
+cal-day-2 = Tuesday
+cal-day-3 = Wednesday
+cal-day-4 = Thursday
+cal-day-5 = Friday
+cal-day-6 = Saturday
+cal-day-7 = Sunday
+cal-more = { $count ->
+    [one] one more
+   *[other] { $count } more
+}
+cal-truncated = Only the first { $count } entries are shown; narrow the view to see the rest.
+cal-range = { $from } – { $to }
+
 ## Field names
 field-id = Id
 field-owner_id = Owner

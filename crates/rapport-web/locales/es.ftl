@@ -225,6 +225,31 @@ error-code-taken = Otro registro ya usa este valor.
 error-code-unknown_reference = El registro al que se hace referencia no existe o no puedes verlo.
 error-code-not_allowed = Este cambio no está permitido.
 
+
+## Calendario
+nav-calendar = Calendario
+cal-title = Calendario
+cal-week = Semana
+cal-month = Mes
+cal-previous = Anterior
+cal-next = Siguiente
+cal-today = Hoy
+cal-owner = Calendario de
+cal-show = Mostrar
+cal-day-1 = Lunes
+cal-day-2 = Martes
+cal-day-3 = Miércoles
+cal-day-4 = Jueves
+cal-day-5 = Viernes
+cal-day-6 = Sábado
+cal-day-7 = Domingo
+cal-more = { $count ->
+    [one] una más
+   *[other] { $count } más
+}
+cal-truncated = Solo se muestran las primeras { $count } entradas; acota la vista para ver el resto.
+cal-range = del { $from } al { $to }
+
 ## Nombres de los campos
 field-id = Identificador
 field-owner_id = Propietario

@@ -233,6 +233,33 @@ error-code-taken = Ta wartość jest już używana w innym rekordzie.
 error-code-unknown_reference = Wskazany rekord nie istnieje lub nie masz do niego dostępu.
 error-code-not_allowed = Ta zmiana jest niedozwolona.
 
+
+## Kalendarz
+nav-calendar = Kalendarz
+cal-title = Kalendarz
+cal-week = Tydzień
+cal-month = Miesiąc
+cal-previous = Poprzedni
+cal-next = Następny
+cal-today = Dziś
+cal-owner = Czyj kalendarz
+cal-show = Pokaż
+cal-day-1 = Poniedziałek
+cal-day-2 = Wtorek
+cal-day-3 = Środa
+cal-day-4 = Czwartek
+cal-day-5 = Piątek
+cal-day-6 = Sobota
+cal-day-7 = Niedziela
+cal-more = { $count ->
+    [one] jeszcze jedno
+    [few] jeszcze { $count }
+    [many] jeszcze { $count }
+   *[other] jeszcze { $count }
+}
+cal-truncated = Pokazano tylko pierwsze { $count } wpisów; zawęź widok, aby zobaczyć resztę.
+cal-range = od { $from } do { $to }
+
 ## Nazwy pól
 field-id = Identyfikator
 field-owner_id = Właściciel

@@ -233,6 +233,33 @@ error-code-taken = Це значення вже використовується
 error-code-unknown_reference = Запис, на який це посилається, не існує або недоступний вам.
 error-code-not_allowed = Ця зміна не дозволена.
 
+
+## Календар
+nav-calendar = Календар
+cal-title = Календар
+cal-week = Тиждень
+cal-month = Місяць
+cal-previous = Попередній
+cal-next = Наступний
+cal-today = Сьогодні
+cal-owner = Чий календар
+cal-show = Показати
+cal-day-1 = Понеділок
+cal-day-2 = Вівторок
+cal-day-3 = Середа
+cal-day-4 = Четвер
+cal-day-5 = П’ятниця
+cal-day-6 = Субота
+cal-day-7 = Неділя
+cal-more = { $count ->
+    [one] ще { $count }
+    [few] ще { $count }
+    [many] ще { $count }
+   *[other] ще { $count }
+}
+cal-truncated = Показано лише перші { $count } записів; звузьте подання, щоб побачити решту.
+cal-range = з { $from } по { $to }
+
 ## Назви полів
 field-id = Ідентифікатор
 field-owner_id = Власник

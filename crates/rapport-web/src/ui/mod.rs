@@ -10,6 +10,7 @@
 //! - the route list below is the router: the route × role test reads it.
 
 mod assets;
+mod calendar;
 mod forms;
 mod home;
 pub mod i18n;
@@ -174,6 +175,7 @@ pub fn routes() -> Vec<UiRoute> {
             post(profile::revoke_token),
         ),
         route(Method::GET, "/search", get(search::show)),
+        route(Method::GET, "/calendar", get(calendar::show)),
         route(Method::GET, "/assets/{file}", get(assets::serve)),
     ];
     for object in OBJECTS {

@@ -771,3 +771,59 @@ async fn every_ui_route_answers_each_role_as_the_table_says() {
         let _ = Method::GET;
     }
 }
+
+#[tokio::test]
+async fn the_calendar_puts_each_activity_on_its_local_day_for_the_week_and_the_month() {
+    for s in Server::each("ui calendar").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b
+            .submit(
+                "/profile",
+                &[
+                    ("display_name", "Admin"),
+                    ("locale", "en"),
+                    ("time_zone", "Europe/Warsaw"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303);
+        // 23:30 in Warsaw on Tuesday is Tuesday on the calendar, though UTC says 22:30.
+        let entries = [
+            ("Late call", "2026-11-24T23:30"),
+            ("Monday 1", "2026-11-23T09:00"),
+            ("Monday 2", "2026-11-23T10:00"),
+            ("Monday 3", "2026-11-23T11:00"),
+            ("Monday 4", "2026-11-23T12:00"),
+            ("Monday 5", "2026-11-23T13:00"),
+            ("Next week", "2026-12-01T09:00"),
+        ];
+        for (subject, due) in entries {
+            let res = b
+                .submit(
+                    "/activities",
+                    &[("kind", "meeting"), ("subject", subject), ("due_at", due)],
+                )
+                .await;
+            assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        }
+        let week = b.get("/calendar?view=week&date=2026-11-25").await;
+        assert_eq!(week.status.as_u16(), 200, "{}", week.text);
+        let days: Vec<&str> = week.text.split("<li class=\"day").skip(1).collect();
+        assert_eq!(days.len(), 7);
+        assert!(days[0].contains("Nov 23, 2026") && days[0].contains("Monday 5"));
+        assert!(
+            days[1].contains("Late call") && days[1].contains("11:30"),
+            "{}",
+            days[1]
+        );
+        assert!(!week.text.contains("Next week"));
+        let month = b.get("/calendar?view=month&date=2026-11-25").await;
+        let days: Vec<&str> = month.text.split("<li class=\"day").skip(1).collect();
+        assert_eq!(days.len(), 42, "November 2026 spans six weeks");
+        let monday = days.iter().find(|d| d.contains("Nov 23, 2026")).unwrap();
+        assert!(monday.contains("Monday 4") && !monday.contains("Monday 5"));
+        assert!(monday.contains("one more"), "{monday}");
+        assert!(month.text.contains("Next week"));
+    }
+}

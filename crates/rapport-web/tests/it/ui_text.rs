@@ -143,6 +143,7 @@ fn files(dir: &Path, ext: &str) -> Vec<(String, String)> {
 fn used_keys(text: &str, template: bool) -> Vec<String> {
     const GROUPS: &[&str] = &[
         "nav-",
+        "cal-",
         "login-",
         "home-",
         "list-",

@@ -163,6 +163,21 @@ try {
     await shot(page, "company");
   });
 
+  await step("a planned meeting shows on the calendar", async () => {
+    await page.goto(contactUrl);
+    await page.check("input[name=kind][value=meeting]");
+    await page.fill("#q-subject", `Site visit ${stamp}`);
+    await page.fill("#q-due", "2030-05-15T10:30");
+    await page.click("form.quick button[type=submit]");
+    await page.waitForURL(/saved=1/);
+    await page.goto(`${base}/calendar?view=week&date=2030-05-15`);
+    assert.ok(await page.isVisible(`.cal a:has-text("Site visit ${stamp}")`));
+    await shot(page, "calendar-week");
+    await page.goto(`${base}/calendar?view=month&date=2030-05-15`);
+    assert.ok(await page.isVisible(`.cal a:has-text("Site visit ${stamp}")`));
+    await shot(page, "calendar-month");
+  });
+
   await step("lists filter, sort and export", async () => {
     await page.goto(`${base}/companies`);
     await page.selectOption(".filter-row select[name=ff] >> nth=0", "industry");
