@@ -23,6 +23,7 @@ pub mod overview;
 pub mod pipelines;
 pub mod record_settings;
 pub mod records;
+pub mod saved_views;
 pub mod search;
 pub mod secrets;
 pub mod sharing;
@@ -45,6 +46,7 @@ pub mod model {
     pub use rapport_store::teams::Team;
     pub use rapport_store::tokens::ApiToken;
     pub use rapport_store::users::User;
+    pub use rapport_store::views::SavedView;
     pub use rapport_store::workspaces::Workspace;
 }
 

@@ -32,6 +32,7 @@ pub mod throttle;
 pub mod timeline;
 pub mod tokens;
 pub mod users;
+pub mod views;
 pub mod workspaces;
 
 pub use db::{Backend, Cell, Column, Conn, Db, DbOptions, ForeignKey, Index, Tx};

@@ -44,6 +44,7 @@ const SQLITE: &[Migration] = migrations!("sqlite":
     (5, "orders", "0005_orders.sql"),
     (6, "list_indexes", "0006_list_indexes.sql"),
     (7, "search_index_by_object", "0007_search_index_by_object.sql"),
+    (8, "saved_views", "0008_saved_views.sql"),
 );
 const POSTGRES: &[Migration] = migrations!("postgres":
     (1, "foundation", "0001_foundation.sql"),
@@ -53,6 +54,7 @@ const POSTGRES: &[Migration] = migrations!("postgres":
     (5, "orders", "0005_orders.sql"),
     (6, "list_indexes", "0006_list_indexes.sql"),
     (7, "search_index_by_object", "0007_search_index_by_object.sql"),
+    (8, "saved_views", "0008_saved_views.sql"),
 );
 
 pub fn embedded(backend: Backend) -> &'static [Migration] {

@@ -16,6 +16,7 @@ pub mod settings;
 pub mod teams;
 pub mod tokens;
 pub mod users;
+pub mod views;
 
 use std::sync::OnceLock;
 
@@ -62,6 +63,7 @@ use crate::{ops, session};
         (name = "custom_fields", description = "Custom field definitions"),
         (name = "shares", description = "Explicit shares of one record"),
         (name = "settings", description = "Field rules and object settings (admins)"),
+        (name = "views", description = "The caller's saved list views"),
         (name = "session", description = "Browser sign-in (cookie); not for API clients"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
@@ -167,6 +169,8 @@ fn api_v1() -> OpenApiRouter<AppState> {
             settings::get_object_settings,
             settings::set_object_settings
         ))
+        .routes(routes!(views::list, views::create))
+        .routes(routes!(views::get, views::update, views::delete))
         .routes(routes!(settings::list_shares, settings::create_share))
         .routes(routes!(settings::get_share, settings::delete_share))
         .routes(routes!(analytics::import))

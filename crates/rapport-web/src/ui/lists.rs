@@ -3,7 +3,7 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use rapport_app::{App, AppError, Caller, exports, pipelines, records, tags, users};
+use rapport_app::{App, AppError, Caller, exports, pipelines, records, saved_views, tags, users};
 use rapport_core::catalogue::{self, Field, Kind};
 use rapport_core::object::ObjectType;
 use rapport_core::query::Op;
@@ -84,6 +84,13 @@ pub struct Choice {
     pub selected: bool,
 }
 
+pub struct SavedViewLink {
+    pub id: String,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
 pub struct FilterView {
     pub fields: Vec<Choice>,
     pub ops: Vec<Choice>,
@@ -114,6 +121,9 @@ struct ListPage {
     owners: Vec<Choice>,
     tag_choices: Vec<Choice>,
     can_write: bool,
+    views: Vec<SavedViewLink>,
+    /// This view's query string, for saving it.
+    query: String,
 }
 
 fn choices_of_fields(
@@ -345,6 +355,23 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
         }
         text
     });
+    let this_view = link_address.href("", None, None);
+    let this_query = this_view.trim_start_matches('?').to_owned();
+    let views = saved_views::list(&s.app, &caller, Some(object.as_str()))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| SavedViewLink {
+            id: v.id.to_string(),
+            current: v.query == this_query,
+            href: if v.query.is_empty() {
+                path.clone()
+            } else {
+                format!("{path}?{}", v.query)
+            },
+            name: v.name,
+        })
+        .collect();
     let mut sorted_owners = owners;
     sorted_owners.sort_by(|a, b| a.label.cmp(&b.label));
     let view = ListPage {
@@ -382,6 +409,8 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
         owners: sorted_owners,
         tag_choices,
         can_write: page.auth.principal.role != rapport_core::Role::ReadOnly,
+        views,
+        query: this_query,
         path,
     };
     render(&view)
@@ -494,4 +523,38 @@ async fn add_tag(
     records::update(app, caller, object, id, &body, Some(current.version))
         .await
         .map(|_| ())
+}
+
+/// Saves the list's current query under a name, for this user only.
+pub async fn save_view(s: AppState, sub: Submission, object: ObjectType) -> Response {
+    let Submission { page, form } = sub;
+    let input = saved_views::ViewInput {
+        object: object.as_str().to_owned(),
+        name: form_value(&form, "name").unwrap_or_default().to_owned(),
+        query: form_value(&form, "query").unwrap_or_default().to_owned(),
+    };
+    match saved_views::create(&s.app, &page.caller(), &input).await {
+        Ok(v) => {
+            let path = format!("/{}", plural(object));
+            let to = if v.query.is_empty() {
+                path
+            } else {
+                format!("{path}?{}", v.query)
+            };
+            Redirect::to(&to).into_response()
+        }
+        Err(e) => app_error(page.tr, e),
+    }
+}
+
+/// Deletes one of the user's saved views.
+pub async fn delete_view(s: AppState, sub: Submission, id: String) -> Response {
+    let Submission { page, form } = sub;
+    let Ok(id) = Uuid::try_parse(&id) else {
+        return app_error(page.tr, AppError::NotFound);
+    };
+    match saved_views::delete(&s.app, &page.caller(), id).await {
+        Ok(()) => Redirect::to(&local_path(form_value(&form, "back"))).into_response(),
+        Err(e) => app_error(page.tr, e),
+    }
 }

@@ -89,6 +89,13 @@ fn object_routes(object: ObjectType) -> Vec<UiRoute> {
         ),
         route(
             Method::POST,
+            format!("{base}/views"),
+            post(move |State(s): State<AppState>, sub: Submission| {
+                lists::save_view(s, sub, object)
+            }),
+        ),
+        route(
+            Method::POST,
             format!("{base}/bulk"),
             post(move |State(s): State<AppState>, sub: Submission| lists::bulk(s, sub, object)),
         ),
@@ -176,6 +183,15 @@ pub fn routes() -> Vec<UiRoute> {
         ),
         route(Method::GET, "/search", get(search::show)),
         route(Method::GET, "/calendar", get(calendar::show)),
+        route(
+            Method::POST,
+            "/views/{id}/delete",
+            post(
+                |State(s): State<AppState>, Path(id): Path<String>, sub: Submission| {
+                    lists::delete_view(s, sub, id)
+                },
+            ),
+        ),
         route(Method::GET, "/assets/{file}", get(assets::serve)),
     ];
     for object in OBJECTS {

@@ -15,3 +15,4 @@ mod support;
 mod ui;
 mod ui_text;
 mod users_teams_tokens;
+mod views;

@@ -85,6 +85,8 @@ struct World {
     tag: Uuid,
     custom_field: Uuid,
     share: Uuid,
+    /// A saved view of the admin's: personal, so found by nobody else.
+    view: Uuid,
     /// An import and an export the admin ran (finished, so the job cap is free).
     import_job: Uuid,
     export_job: Uuid,
@@ -203,6 +205,14 @@ async fn world(s: &Server, n: usize) -> World {
             .await
             .ok_json(201),
     );
+    let view = id_of(
+        post(
+            "/api/v1/views",
+            json!({"object_type": "contact", "name": "Mine", "query": "sort=last_name"}),
+        )
+        .await
+        .ok_json(201),
+    );
     let import_job = id_of(
         s.post("/api/v1/imports?object=contacts")
             .bearer(&admin.token)
@@ -237,6 +247,7 @@ async fn world(s: &Server, n: usize) -> World {
         tag,
         custom_field,
         share,
+        view,
         import_job,
         export_job,
     }
@@ -252,6 +263,7 @@ fn concrete(path: &str, w: &World) -> String {
         "tags" => w.tag.to_string(),
         "custom_fields" => w.custom_field.to_string(),
         "shares" => w.share.to_string(),
+        "views" => w.view.to_string(),
         "imports" => w.import_job.to_string(),
         "exports" => w.export_job.to_string(),
         plural if path.ends_with("/restore") => w.trashed[plural].to_string(),
@@ -336,6 +348,11 @@ fn body(method: &str, path: &str, caller: &str, n: usize, w: &World) -> Option<V
         ("PUT", "/api/v1/object_settings/{object_type}") => {
             Some(json!({"default_visibility": "team"}))
         }
+        ("POST", "/api/v1/views") => Some(
+            json!({"object_type": "contact", "name": format!("View {unique}"),
+            "query": "filter[last_name][starts_with]=K&sort=last_name"}),
+        ),
+        ("PATCH", "/api/v1/views/{id}") => Some(json!({"name": format!("Renamed {unique}")})),
         ("POST", "/api/v1/shares") => Some(
             json!({"object_type": "company", "record_id": w.live["companies"].to_string(),
             "grantee_type": "user", "grantee_id": w.callers["rep"].id.to_string(), "access": "read"}),

@@ -827,3 +827,62 @@ async fn the_calendar_puts_each_activity_on_its_local_day_for_the_week_and_the_m
         assert!(month.text.contains("Next week"));
     }
 }
+
+#[tokio::test]
+async fn a_saved_view_brings_back_its_filters_and_belongs_to_its_user_only() {
+    for s in Server::each("ui saved views").await {
+        let (ws, _) = s.workspace("acme").await;
+        s.user(ws, "rep@acme.example.com", Role::Rep).await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        for (name, industry) in [("Quarry", "Mining"), ("Bakery", "Food")] {
+            b.submit("/companies", &[("name", name), ("industry", industry)])
+                .await;
+        }
+        let query = "filter%5Bindustry%5D%5Beq%5D=Mining&sort=name";
+        let res = b
+            .submit("/companies/views", &[("name", "Miners"), ("query", query)])
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        assert_eq!(location(&res), format!("/companies?{query}"));
+        let list = b.get("/companies").await;
+        assert!(list.text.contains(">Miners</a>"), "{}", list.text);
+        let shown = b.get(location(&res)).await;
+        assert!(shown.text.contains("Quarry") && !shown.text.contains("Bakery"));
+        assert!(shown.text.contains("aria-current=\"page\">Miners"));
+        // The same name twice is refused; a query the list refuses is refused.
+        let again = b
+            .submit("/companies/views", &[("name", "Miners"), ("query", "")])
+            .await;
+        assert_eq!(again.status.as_u16(), 422);
+        let bad = b
+            .submit(
+                "/companies/views",
+                &[("name", "Bad"), ("query", "filter[nope][eq]=1")],
+            )
+            .await;
+        assert_eq!(bad.status.as_u16(), 422);
+        // Another user neither sees nor deletes it.
+        let rep = Browser::signed_in(&s, "rep@acme.example.com").await;
+        assert!(!rep.get("/companies").await.text.contains(">Miners</a>"));
+        let api = s
+            .get("/api/v1/views")
+            .bearer(&b_token(&s, ws).await)
+            .send()
+            .await;
+        let id = api.json["data"][0]["id"].as_str().unwrap().to_owned();
+        let res = rep.submit(&format!("/views/{id}/delete"), &[]).await;
+        assert_eq!(res.status.as_u16(), 404);
+        let res = b
+            .submit(&format!("/views/{id}/delete"), &[("back", "/companies")])
+            .await;
+        assert_eq!(res.status.as_u16(), 303);
+        assert!(!b.get("/companies").await.text.contains(">Miners</a>"));
+    }
+}
+
+async fn b_token(s: &Server, ws: rapport_core::WorkspaceId) -> String {
+    let admin = rapport_app::users::find_by_email(&s.app, ws, "admin@acme.example.com")
+        .await
+        .unwrap();
+    s.token(ws, admin.id, "read").await
+}
