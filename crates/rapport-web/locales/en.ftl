@@ -346,3 +346,23 @@ enum-sms_consent-withdrawn = Withdrawn
 enum-visibility-private = Private
 enum-visibility-team = Team
 enum-visibility-workspace = Workspace
+
+## Pipeline board
+nav-board = Board
+board-title = Pipeline board
+board-as-list = Show as a list
+board-pipeline = Pipeline
+board-team = Team
+board-anyone = Anyone
+board-any-team = Any team
+board-empty = There is no pipeline yet. It appears with the first opportunity.
+board-closes = Closes { $date }
+board-move = Move
+board-move-heading = Move { $name }
+board-move-to = Move { $name } to { $stage }
+board-more = All opportunities in this stage
+board-moving = Moving…
+board-moved = The opportunity was moved.
+board-won-needs = A won deal needs an amount and a close date.
+board-lost-needs = Say why the deal was lost.
+

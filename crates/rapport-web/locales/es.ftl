@@ -346,3 +346,23 @@ enum-sms_consent-withdrawn = Retirado
 enum-visibility-private = Privada
 enum-visibility-team = Equipo
 enum-visibility-workspace = Espacio de trabajo
+
+## Pipeline board
+nav-board = Tablero
+board-title = Tablero del embudo
+board-as-list = Ver como lista
+board-pipeline = Embudo
+board-team = Equipo
+board-anyone = Cualquiera
+board-any-team = Cualquier equipo
+board-empty = Todavía no hay embudo. Aparecerá con la primera oportunidad.
+board-closes = Cierre { $date }
+board-move = Mover
+board-move-heading = Mover { $name }
+board-move-to = Mover { $name } a { $stage }
+board-more = Todas las oportunidades de esta etapa
+board-moving = Moviendo…
+board-moved = La oportunidad se ha movido.
+board-won-needs = Una oportunidad ganada necesita un importe y una fecha de cierre.
+board-lost-needs = Indica por qué se perdió la oportunidad.
+

@@ -354,3 +354,23 @@ enum-sms_consent-withdrawn = Відкликано
 enum-visibility-private = Приватна
 enum-visibility-team = Команда
 enum-visibility-workspace = Робочий простір
+
+## Pipeline board
+nav-board = Дошка
+board-title = Дошка воронки продажів
+board-as-list = Показати списком
+board-pipeline = Воронка
+board-team = Команда
+board-anyone = Будь-хто
+board-any-team = Будь-яка команда
+board-empty = Воронки ще немає. Вона з’явиться разом із першою угодою.
+board-closes = Закриття { $date }
+board-move = Перемістити
+board-move-heading = Перемістити { $name }
+board-move-to = Перемістити { $name } на етап { $stage }
+board-more = Усі угоди на цьому етапі
+board-moving = Переміщення…
+board-moved = Угоду переміщено.
+board-won-needs = Виграна угода потребує суми й дати закриття.
+board-lost-needs = Вкажіть, чому угоду програно.
+

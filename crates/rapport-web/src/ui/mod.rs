@@ -10,6 +10,7 @@
 //! - the route list below is the router: the route × role test reads it.
 
 mod assets;
+mod board;
 mod forms;
 mod home;
 pub mod i18n;
@@ -175,6 +176,25 @@ pub fn routes() -> Vec<UiRoute> {
         ),
         route(Method::GET, "/search", get(search::show)),
         route(Method::GET, "/assets/{file}", get(assets::serve)),
+        // A static segment: matchit prefers it to `/opportunities/{id}`.
+        route(
+            Method::GET,
+            "/opportunities/board",
+            get(
+                |State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery| {
+                    board::show(s, page, raw)
+                },
+            ),
+        ),
+        route(
+            Method::POST,
+            "/opportunities/{id}/stage",
+            post(
+                |State(s): State<AppState>, Path(id): Path<String>, sub: Submission| {
+                    board::move_stage(s, sub, id)
+                },
+            ),
+        ),
     ];
     for object in OBJECTS {
         out.extend(object_routes(object));

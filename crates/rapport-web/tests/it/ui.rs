@@ -771,3 +771,157 @@ async fn every_ui_route_answers_each_role_as_the_table_says() {
         let _ = Method::GET;
     }
 }
+
+/// The ids of a board's columns, in order.
+fn stage_ids(html: &str) -> Vec<String> {
+    html.split("data-stage-id=\"")
+        .skip(1)
+        .map(|p| p.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+/// The part of a board page that is the column of `stage`.
+fn column<'t>(html: &'t str, stage: &str) -> &'t str {
+    let start = html
+        .find(&format!("data-stage-id=\"{stage}\""))
+        .unwrap_or_else(|| panic!("no column {stage}: {html}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").unwrap()]
+}
+
+#[tokio::test]
+async fn the_board_shows_deals_by_stage_and_moves_them_by_the_rules() {
+    for s in Server::each("ui board").await {
+        let (ws, _) = s.workspace("acme").await;
+        s.user(ws, "viewer@acme.example.com", Role::ReadOnly).await;
+        let rep = s.user(ws, "rep@acme.example.com", Role::Rep).await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b
+            .submit(
+                "/opportunities",
+                &[
+                    ("name", "Board deal"),
+                    ("amount", "1200.00"),
+                    ("amount__currency", "EUR"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let deal = location(&res).rsplit('/').next().unwrap().to_owned();
+        let res = b
+            .submit(
+                "/opportunities",
+                &[
+                    ("name", "Dollar deal"),
+                    ("amount", "300"),
+                    ("amount__currency", "USD"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+
+        let list = b.get("/opportunities").await;
+        assert!(list.text.contains("href=\"/opportunities/board\""));
+        let board = b.get("/opportunities/board").await;
+        assert_eq!(board.status.as_u16(), 200, "{}", board.text);
+        let stages = stage_ids(&board.text);
+        assert_eq!(stages.len(), 6, "the default pipeline's stages");
+        let first = column(&board.text, &stages[0]);
+        assert!(first.contains("Board deal") && first.contains("Dollar deal"));
+        assert!(first.contains("data-count>2<"), "{first}");
+        // Euros and dollars are listed apart, never added up.
+        assert!(
+            first.contains("€1,200.00") && first.contains("$300.00"),
+            "{first}"
+        );
+        assert!(first.contains("€120.00"), "weighted at 10 %: {first}");
+        assert!(board.text.contains("id=\"move-dialog\""));
+
+        // Filtered by another owner, the admin's deals are not on the board.
+        use rapport_core::Id;
+        let theirs = b
+            .get(&format!("/opportunities/board?owner={}", rep.id.as_uuid()))
+            .await;
+        assert_eq!(theirs.status.as_u16(), 200);
+        assert!(!theirs.text.contains("Board deal"));
+
+        // The card's form moves it to another open stage and comes back to the board.
+        let path = format!("/opportunities/{deal}/stage");
+        let res = b
+            .submit(
+                &path,
+                &[
+                    ("stage_id", stages[2].as_str()),
+                    ("back", "/opportunities/board"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        assert_eq!(location(&res), "/opportunities/board?moved=1");
+        let board = b.get(location(&res)).await;
+        assert!(column(&board.text, &stages[2]).contains("Board deal"));
+        assert!(!column(&board.text, &stages[0]).contains("Board deal"));
+        assert!(board.text.contains("role=\"status\""));
+
+        // Lost needs a reason: the page asks for it by its field and nothing moves.
+        let res = b
+            .submit(
+                &path,
+                &[("stage_id", stages[5].as_str()), ("back", "//evil.example")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 422, "{}", res.text);
+        assert!(res.text.contains("id=\"m-reason-error\""), "{}", res.text);
+        assert!(res.text.contains("say why the opportunity was lost"));
+        assert!(
+            res.text.contains("name=\"back\" value=\"/\""),
+            "no open redirect"
+        );
+        let board = b.get("/opportunities/board").await;
+        assert!(column(&board.text, &stages[2]).contains("Board deal"));
+        let res = b
+            .submit(
+                &path,
+                &[
+                    ("stage_id", stages[5].as_str()),
+                    ("lost_reason", "Budget cut"),
+                    ("back", "/opportunities/board"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let board = b.get("/opportunities/board").await;
+        assert!(column(&board.text, &stages[5]).contains("Board deal"));
+        let page = b.get(&format!("/opportunities/{deal}")).await;
+        assert!(page.text.contains("Budget cut"));
+
+        // Won without an amount asks for one, keeping the date that was typed.
+        let res = b
+            .submit(
+                &path,
+                &[
+                    ("stage_id", stages[4].as_str()),
+                    ("amount", "0"),
+                    ("amount__currency", "EUR"),
+                    ("close_date", "2026-03-01"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 422, "{}", res.text);
+        assert!(res.text.contains("id=\"m-amount-error\""), "{}", res.text);
+        assert!(res.text.contains("value=\"2026-03-01\""));
+
+        // A read-only user sees the board but moves nothing.
+        let viewer = Browser::signed_in(&s, "viewer@acme.example.com").await;
+        assert_eq!(
+            viewer.get("/opportunities/board").await.status.as_u16(),
+            200
+        );
+        let res = viewer
+            .submit(&path, &[("stage_id", stages[0].as_str())])
+            .await;
+        assert_eq!(res.status.as_u16(), 403);
+        let board = b.get("/opportunities/board").await;
+        assert!(column(&board.text, &stages[5]).contains("Board deal"));
+    }
+}
