@@ -366,3 +366,20 @@ board-moved = The opportunity was moved.
 board-won-needs = A won deal needs an amount and a close date.
 board-lost-needs = Say why the deal was lost.
 
+## Lead conversion
+record-convert = Convert
+convert-title = Convert { $name }
+convert-back = Back to the lead
+convert-already = This lead was converted already.
+convert-see-contact = Open the contact it became
+convert-company-none = No company
+convert-company-new = Create the company “{ $name }”
+convert-company-existing = Link an existing company
+convert-company-name = Name of the existing company
+convert-contact = Contact
+convert-contact-new = Create a contact from the lead
+convert-contact-existing = Link an existing contact
+convert-contact-name = Name of the existing contact
+convert-opportunity = Opportunity
+convert-opportunity-create = Also create an opportunity
+convert-submit = Convert the lead

@@ -366,3 +366,20 @@ board-moved = La oportunidad se ha movido.
 board-won-needs = Una oportunidad ganada necesita un importe y una fecha de cierre.
 board-lost-needs = Indica por qué se perdió la oportunidad.
 
+## Lead conversion
+record-convert = Convertir
+convert-title = Convertir { $name }
+convert-back = Volver al cliente potencial
+convert-already = Este cliente potencial ya se convirtió.
+convert-see-contact = Abrir el contacto resultante
+convert-company-none = Sin empresa
+convert-company-new = Crear la empresa «{ $name }»
+convert-company-existing = Vincular una empresa existente
+convert-company-name = Nombre de la empresa existente
+convert-contact = Contacto
+convert-contact-new = Crear un contacto a partir del cliente potencial
+convert-contact-existing = Vincular un contacto existente
+convert-contact-name = Nombre del contacto existente
+convert-opportunity = Oportunidad
+convert-opportunity-create = Crear también una oportunidad
+convert-submit = Convertir el cliente potencial

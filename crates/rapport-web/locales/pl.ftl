@@ -374,3 +374,20 @@ board-moved = Szansa sprzedaży została przeniesiona.
 board-won-needs = Wygrana szansa wymaga kwoty i daty zamknięcia.
 board-lost-needs = Podaj, dlaczego szansa została przegrana.
 
+## Lead conversion
+record-convert = Konwertuj
+convert-title = Konwersja: { $name }
+convert-back = Wróć do leada
+convert-already = Ten lead został już skonwertowany.
+convert-see-contact = Otwórz kontakt utworzony z leada
+convert-company-none = Bez firmy
+convert-company-new = Utwórz firmę „{ $name }”
+convert-company-existing = Połącz z istniejącą firmą
+convert-company-name = Nazwa istniejącej firmy
+convert-contact = Kontakt
+convert-contact-new = Utwórz kontakt z leada
+convert-contact-existing = Połącz z istniejącym kontaktem
+convert-contact-name = Imię i nazwisko istniejącego kontaktu
+convert-opportunity = Szansa sprzedaży
+convert-opportunity-create = Utwórz także szansę sprzedaży
+convert-submit = Konwertuj leada

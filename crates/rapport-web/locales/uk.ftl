@@ -374,3 +374,20 @@ board-moved = Угоду переміщено.
 board-won-needs = Виграна угода потребує суми й дати закриття.
 board-lost-needs = Вкажіть, чому угоду програно.
 
+## Lead conversion
+record-convert = Конвертувати
+convert-title = Конвертація: { $name }
+convert-back = Назад до ліда
+convert-already = Цей лід уже конвертовано.
+convert-see-contact = Відкрити контакт, створений з ліда
+convert-company-none = Без компанії
+convert-company-new = Створити компанію «{ $name }»
+convert-company-existing = Пов’язати з наявною компанією
+convert-company-name = Назва наявної компанії
+convert-contact = Контакт
+convert-contact-new = Створити контакт з ліда
+convert-contact-existing = Пов’язати з наявним контактом
+convert-contact-name = Ім’я наявного контакту
+convert-opportunity = Угода
+convert-opportunity-create = Також створити угоду
+convert-submit = Конвертувати ліда

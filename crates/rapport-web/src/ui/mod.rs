@@ -11,6 +11,7 @@
 
 mod assets;
 mod board;
+mod convert;
 mod forms;
 mod home;
 pub mod i18n;
@@ -192,6 +193,24 @@ pub fn routes() -> Vec<UiRoute> {
             post(
                 |State(s): State<AppState>, Path(id): Path<String>, sub: Submission| {
                     board::move_stage(s, sub, id)
+                },
+            ),
+        ),
+        route(
+            Method::GET,
+            "/leads/{id}/convert",
+            get(
+                |State(s): State<AppState>, page: Page, Path(id): Path<String>| {
+                    convert::form(s, page, id)
+                },
+            ),
+        ),
+        route(
+            Method::POST,
+            "/leads/{id}/convert",
+            post(
+                |State(s): State<AppState>, Path(id): Path<String>, sub: Submission| {
+                    convert::submit(s, sub, id)
                 },
             ),
         ),

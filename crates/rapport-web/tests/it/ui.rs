@@ -925,3 +925,113 @@ async fn the_board_shows_deals_by_stage_and_moves_them_by_the_rules() {
         assert!(column(&board.text, &stages[5]).contains("Board deal"));
     }
 }
+
+#[tokio::test]
+async fn a_lead_converts_once_into_a_contact_a_company_and_maybe_a_deal() {
+    for s in Server::each("ui convert").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b
+            .submit(
+                "/leads",
+                &[
+                    ("first_name", "Jan"),
+                    ("last_name", "Nowak"),
+                    ("company_name", "Nowak Logistics"),
+                    ("email", "jan@nowak.example"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let lead = location(&res).to_owned();
+        let page = b.get(&lead).await;
+        assert!(page.text.contains(&format!("href=\"{lead}/convert\"")));
+        let form = b.get(&format!("{lead}/convert")).await;
+        assert_eq!(form.status.as_u16(), 200, "{}", form.text);
+        assert!(form.text.contains("Nowak Logistics"));
+
+        let res = b
+            .submit(
+                &format!("{lead}/convert"),
+                &[("company_mode", "new"), ("contact_mode", "new")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let contact = location(&res).to_owned();
+        assert!(contact.starts_with("/contacts/"), "{contact}");
+        let page = b.get(&contact).await;
+        assert!(page.text.contains("Nowak"), "{}", page.text);
+        assert!(
+            page.text.contains("Nowak Logistics"),
+            "linked to the new company"
+        );
+        assert!(page.text.contains("jan@nowak.example"));
+        let page = b.get(&lead).await;
+        assert!(!page.text.contains(&format!("href=\"{lead}/convert\"")));
+
+        // Twice is refused with a clear message and a way to the contact.
+        let res = b
+            .submit(
+                &format!("{lead}/convert"),
+                &[("company_mode", "new"), ("contact_mode", "new")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 409, "{}", res.text);
+        assert!(res.text.contains("This lead was converted already."));
+        assert!(res.text.contains(&format!("href=\"{contact}\"")));
+
+        // A second lead links the existing company by name and opens a deal.
+        let res = b
+            .submit(
+                "/leads",
+                &[
+                    ("last_name", "Kowalczyk"),
+                    ("company_name", "Nowak Logistics"),
+                ],
+            )
+            .await;
+        let second = location(&res).to_owned();
+        let res = b
+            .submit(
+                &format!("{second}/convert"),
+                &[
+                    ("company_mode", "existing"),
+                    ("company", "No such company"),
+                    ("contact_mode", "new"),
+                    ("opportunity", "true"),
+                    ("opportunity_name", "Nowak renewal"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 422, "{}", res.text);
+        assert!(res.text.contains("id=\"cv-company-error\""));
+        assert!(res.text.contains("value=\"No such company\""));
+        assert!(res.text.contains("value=\"Nowak renewal\""));
+        let res = b
+            .submit(
+                &format!("{second}/convert"),
+                &[
+                    ("company_mode", "existing"),
+                    ("company", "Nowak Logistics"),
+                    ("contact_mode", "new"),
+                    ("opportunity", "true"),
+                    ("opportunity_name", "Nowak renewal"),
+                    ("opportunity_amount", "500"),
+                    ("opportunity_amount__currency", "EUR"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let deal = location(&res).to_owned();
+        assert!(deal.starts_with("/opportunities/"), "{deal}");
+        let page = b.get(&deal).await;
+        assert!(page.text.contains("Nowak renewal") && page.text.contains("€500.00"));
+        let companies = b.get("/companies?q=Nowak").await;
+        assert_eq!(
+            companies.text.matches("name=\"id\" value=").count(),
+            1,
+            "the company was linked, not made again: {}",
+            companies.text
+        );
+    }
+}

@@ -153,6 +153,7 @@ fn used_keys(text: &str, template: bool) -> Vec<String> {
         "search-",
         "error-",
         "board-",
+        "convert-",
     ];
     // In templates only arguments count: element ids may look like message ids.
     let pieces: Vec<&str> = if template {
