@@ -371,3 +371,40 @@ enum-sms_consent-withdrawn = Withdrawn
 enum-visibility-private = Private
 enum-visibility-team = Team
 enum-visibility-workspace = Workspace
+
+## Pipeline board
+nav-board = Board
+board-title = Pipeline board
+board-as-list = Show as a list
+board-pipeline = Pipeline
+board-team = Team
+board-anyone = Anyone
+board-any-team = Any team
+board-empty = There is no pipeline yet. It appears with the first opportunity.
+board-closes = Closes { $date }
+board-move = Move
+board-move-heading = Move { $name }
+board-move-to = Move { $name } to { $stage }
+board-more = All opportunities in this stage
+board-moving = Moving…
+board-moved = The opportunity was moved.
+board-won-needs = A won deal needs an amount and a close date.
+board-lost-needs = Say why the deal was lost.
+
+## Lead conversion
+record-convert = Convert
+convert-title = Convert { $name }
+convert-back = Back to the lead
+convert-already = This lead was converted already.
+convert-see-contact = Open the contact it became
+convert-company-none = No company
+convert-company-new = Create the company “{ $name }”
+convert-company-existing = Link an existing company
+convert-company-name = Name of the existing company
+convert-contact = Contact
+convert-contact-new = Create a contact from the lead
+convert-contact-existing = Link an existing contact
+convert-contact-name = Name of the existing contact
+convert-opportunity = Opportunity
+convert-opportunity-create = Also create an opportunity
+convert-submit = Convert the lead

@@ -371,3 +371,40 @@ enum-sms_consent-withdrawn = Retirado
 enum-visibility-private = Privada
 enum-visibility-team = Equipo
 enum-visibility-workspace = Espacio de trabajo
+
+## Pipeline board
+nav-board = Tablero
+board-title = Tablero del embudo
+board-as-list = Ver como lista
+board-pipeline = Embudo
+board-team = Equipo
+board-anyone = Cualquiera
+board-any-team = Cualquier equipo
+board-empty = Todavía no hay embudo. Aparecerá con la primera oportunidad.
+board-closes = Cierre { $date }
+board-move = Mover
+board-move-heading = Mover { $name }
+board-move-to = Mover { $name } a { $stage }
+board-more = Todas las oportunidades de esta etapa
+board-moving = Moviendo…
+board-moved = La oportunidad se ha movido.
+board-won-needs = Una oportunidad ganada necesita un importe y una fecha de cierre.
+board-lost-needs = Indica por qué se perdió la oportunidad.
+
+## Lead conversion
+record-convert = Convertir
+convert-title = Convertir { $name }
+convert-back = Volver al cliente potencial
+convert-already = Este cliente potencial ya se convirtió.
+convert-see-contact = Abrir el contacto resultante
+convert-company-none = Sin empresa
+convert-company-new = Crear la empresa «{ $name }»
+convert-company-existing = Vincular una empresa existente
+convert-company-name = Nombre de la empresa existente
+convert-contact = Contacto
+convert-contact-new = Crear un contacto a partir del cliente potencial
+convert-contact-existing = Vincular un contacto existente
+convert-contact-name = Nombre del contacto existente
+convert-opportunity = Oportunidad
+convert-opportunity-create = Crear también una oportunidad
+convert-submit = Convertir el cliente potencial

@@ -381,3 +381,40 @@ enum-sms_consent-withdrawn = Wycofana
 enum-visibility-private = Prywatna
 enum-visibility-team = Zespół
 enum-visibility-workspace = Przestrzeń robocza
+
+## Pipeline board
+nav-board = Tablica
+board-title = Tablica lejka sprzedaży
+board-as-list = Pokaż jako listę
+board-pipeline = Lejek
+board-team = Zespół
+board-anyone = Dowolna osoba
+board-any-team = Dowolny zespół
+board-empty = Nie ma jeszcze lejka. Pojawi się wraz z pierwszą szansą sprzedaży.
+board-closes = Zamknięcie { $date }
+board-move = Przenieś
+board-move-heading = Przenieś { $name }
+board-move-to = Przenieś { $name } do etapu { $stage }
+board-more = Wszystkie szanse na tym etapie
+board-moving = Przenoszenie…
+board-moved = Szansa sprzedaży została przeniesiona.
+board-won-needs = Wygrana szansa wymaga kwoty i daty zamknięcia.
+board-lost-needs = Podaj, dlaczego szansa została przegrana.
+
+## Lead conversion
+record-convert = Konwertuj
+convert-title = Konwersja: { $name }
+convert-back = Wróć do leada
+convert-already = Ten lead został już skonwertowany.
+convert-see-contact = Otwórz kontakt utworzony z leada
+convert-company-none = Bez firmy
+convert-company-new = Utwórz firmę „{ $name }”
+convert-company-existing = Połącz z istniejącą firmą
+convert-company-name = Nazwa istniejącej firmy
+convert-contact = Kontakt
+convert-contact-new = Utwórz kontakt z leada
+convert-contact-existing = Połącz z istniejącym kontaktem
+convert-contact-name = Imię i nazwisko istniejącego kontaktu
+convert-opportunity = Szansa sprzedaży
+convert-opportunity-create = Utwórz także szansę sprzedaży
+convert-submit = Konwertuj leada

@@ -381,3 +381,40 @@ enum-sms_consent-withdrawn = Відкликано
 enum-visibility-private = Приватна
 enum-visibility-team = Команда
 enum-visibility-workspace = Робочий простір
+
+## Pipeline board
+nav-board = Дошка
+board-title = Дошка воронки продажів
+board-as-list = Показати списком
+board-pipeline = Воронка
+board-team = Команда
+board-anyone = Будь-хто
+board-any-team = Будь-яка команда
+board-empty = Воронки ще немає. Вона з’явиться разом із першою угодою.
+board-closes = Закриття { $date }
+board-move = Перемістити
+board-move-heading = Перемістити { $name }
+board-move-to = Перемістити { $name } на етап { $stage }
+board-more = Усі угоди на цьому етапі
+board-moving = Переміщення…
+board-moved = Угоду переміщено.
+board-won-needs = Виграна угода потребує суми й дати закриття.
+board-lost-needs = Вкажіть, чому угоду програно.
+
+## Lead conversion
+record-convert = Конвертувати
+convert-title = Конвертація: { $name }
+convert-back = Назад до ліда
+convert-already = Цей лід уже конвертовано.
+convert-see-contact = Відкрити контакт, створений з ліда
+convert-company-none = Без компанії
+convert-company-new = Створити компанію «{ $name }»
+convert-company-existing = Пов’язати з наявною компанією
+convert-company-name = Назва наявної компанії
+convert-contact = Контакт
+convert-contact-new = Створити контакт з ліда
+convert-contact-existing = Пов’язати з наявним контактом
+convert-contact-name = Ім’я наявного контакту
+convert-opportunity = Угода
+convert-opportunity-create = Також створити угоду
+convert-submit = Конвертувати ліда

@@ -10,7 +10,9 @@
 //! - the route list below is the router: the route × role test reads it.
 
 mod assets;
+mod board;
 mod calendar;
+mod convert;
 mod forms;
 mod home;
 pub mod i18n;
@@ -193,6 +195,43 @@ pub fn routes() -> Vec<UiRoute> {
             ),
         ),
         route(Method::GET, "/assets/{file}", get(assets::serve)),
+        // A static segment: matchit prefers it to `/opportunities/{id}`.
+        route(
+            Method::GET,
+            "/opportunities/board",
+            get(
+                |State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery| {
+                    board::show(s, page, raw)
+                },
+            ),
+        ),
+        route(
+            Method::POST,
+            "/opportunities/{id}/stage",
+            post(
+                |State(s): State<AppState>, Path(id): Path<String>, sub: Submission| {
+                    board::move_stage(s, sub, id)
+                },
+            ),
+        ),
+        route(
+            Method::GET,
+            "/leads/{id}/convert",
+            get(
+                |State(s): State<AppState>, page: Page, Path(id): Path<String>| {
+                    convert::form(s, page, id)
+                },
+            ),
+        ),
+        route(
+            Method::POST,
+            "/leads/{id}/convert",
+            post(
+                |State(s): State<AppState>, Path(id): Path<String>, sub: Submission| {
+                    convert::submit(s, sub, id)
+                },
+            ),
+        ),
     ];
     for object in OBJECTS {
         out.extend(object_routes(object));

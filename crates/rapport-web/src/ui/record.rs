@@ -60,6 +60,8 @@ struct RecordPage {
     can_write: bool,
     is_activity: bool,
     is_open_activity: bool,
+    /// A lead not yet converted, shown to a writer.
+    can_convert: bool,
     notice: Option<String>,
     quick_kinds: Vec<Choice>,
 }
@@ -477,6 +479,9 @@ pub async fn show_record(
         can_write: page.auth.principal.role != Role::ReadOnly,
         is_activity: object == ObjectType::Activity,
         is_open_activity: object == ObjectType::Activity && status == "open",
+        can_convert: object == ObjectType::Lead
+            && status != "converted"
+            && page.auth.principal.role != Role::ReadOnly,
         notice,
         quick_kinds: quick_kinds(tr),
         path,

@@ -886,3 +886,267 @@ async fn b_token(s: &Server, ws: rapport_core::WorkspaceId) -> String {
         .unwrap();
     s.token(ws, admin.id, "read").await
 }
+
+/// The ids of a board's columns, in order.
+fn stage_ids(html: &str) -> Vec<String> {
+    html.split("data-stage-id=\"")
+        .skip(1)
+        .map(|p| p.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+/// The part of a board page that is the column of `stage`.
+fn column<'t>(html: &'t str, stage: &str) -> &'t str {
+    let start = html
+        .find(&format!("data-stage-id=\"{stage}\""))
+        .unwrap_or_else(|| panic!("no column {stage}: {html}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").unwrap()]
+}
+
+#[tokio::test]
+async fn the_board_shows_deals_by_stage_and_moves_them_by_the_rules() {
+    for s in Server::each("ui board").await {
+        let (ws, _) = s.workspace("acme").await;
+        s.user(ws, "viewer@acme.example.com", Role::ReadOnly).await;
+        let rep = s.user(ws, "rep@acme.example.com", Role::Rep).await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b
+            .submit(
+                "/opportunities",
+                &[
+                    ("name", "Board deal"),
+                    ("amount", "1200.00"),
+                    ("amount__currency", "EUR"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let deal = location(&res).rsplit('/').next().unwrap().to_owned();
+        let res = b
+            .submit(
+                "/opportunities",
+                &[
+                    ("name", "Dollar deal"),
+                    ("amount", "300"),
+                    ("amount__currency", "USD"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+
+        let list = b.get("/opportunities").await;
+        assert!(list.text.contains("href=\"/opportunities/board\""));
+        let board = b.get("/opportunities/board").await;
+        assert_eq!(board.status.as_u16(), 200, "{}", board.text);
+        let stages = stage_ids(&board.text);
+        assert_eq!(stages.len(), 6, "the default pipeline's stages");
+        let first = column(&board.text, &stages[0]);
+        assert!(first.contains("Board deal") && first.contains("Dollar deal"));
+        assert!(first.contains("data-count>2<"), "{first}");
+        // Euros and dollars are listed apart, never added up.
+        assert!(
+            first.contains("€1,200.00") && first.contains("$300.00"),
+            "{first}"
+        );
+        assert!(first.contains("€120.00"), "weighted at 10 %: {first}");
+        assert!(board.text.contains("id=\"move-dialog\""));
+
+        // Filtered by another owner, the admin's deals are not on the board.
+        use rapport_core::Id;
+        let theirs = b
+            .get(&format!("/opportunities/board?owner={}", rep.id.as_uuid()))
+            .await;
+        assert_eq!(theirs.status.as_u16(), 200);
+        assert!(!theirs.text.contains("Board deal"));
+
+        // The card's form moves it to another open stage and comes back to the board.
+        let path = format!("/opportunities/{deal}/stage");
+        let res = b
+            .submit(
+                &path,
+                &[
+                    ("stage_id", stages[2].as_str()),
+                    ("back", "/opportunities/board"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        assert_eq!(location(&res), "/opportunities/board?moved=1");
+        let board = b.get(location(&res)).await;
+        assert!(column(&board.text, &stages[2]).contains("Board deal"));
+        assert!(!column(&board.text, &stages[0]).contains("Board deal"));
+        assert!(board.text.contains("role=\"status\""));
+
+        // Lost needs a reason: the page asks for it by its field and nothing moves.
+        let res = b
+            .submit(
+                &path,
+                &[("stage_id", stages[5].as_str()), ("back", "//evil.example")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 422, "{}", res.text);
+        assert!(res.text.contains("id=\"m-reason-error\""), "{}", res.text);
+        assert!(res.text.contains("say why the opportunity was lost"));
+        assert!(
+            res.text.contains("name=\"back\" value=\"/\""),
+            "no open redirect"
+        );
+        let board = b.get("/opportunities/board").await;
+        assert!(column(&board.text, &stages[2]).contains("Board deal"));
+        let res = b
+            .submit(
+                &path,
+                &[
+                    ("stage_id", stages[5].as_str()),
+                    ("lost_reason", "Budget cut"),
+                    ("back", "/opportunities/board"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let board = b.get("/opportunities/board").await;
+        assert!(column(&board.text, &stages[5]).contains("Board deal"));
+        let page = b.get(&format!("/opportunities/{deal}")).await;
+        assert!(page.text.contains("Budget cut"));
+
+        // Won without an amount asks for one, keeping the date that was typed.
+        let res = b
+            .submit(
+                &path,
+                &[
+                    ("stage_id", stages[4].as_str()),
+                    ("amount", "0"),
+                    ("amount__currency", "EUR"),
+                    ("close_date", "2026-03-01"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 422, "{}", res.text);
+        assert!(res.text.contains("id=\"m-amount-error\""), "{}", res.text);
+        assert!(res.text.contains("value=\"2026-03-01\""));
+
+        // A read-only user sees the board but moves nothing.
+        let viewer = Browser::signed_in(&s, "viewer@acme.example.com").await;
+        assert_eq!(
+            viewer.get("/opportunities/board").await.status.as_u16(),
+            200
+        );
+        let res = viewer
+            .submit(&path, &[("stage_id", stages[0].as_str())])
+            .await;
+        assert_eq!(res.status.as_u16(), 403);
+        let board = b.get("/opportunities/board").await;
+        assert!(column(&board.text, &stages[5]).contains("Board deal"));
+    }
+}
+
+#[tokio::test]
+async fn a_lead_converts_once_into_a_contact_a_company_and_maybe_a_deal() {
+    for s in Server::each("ui convert").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = b
+            .submit(
+                "/leads",
+                &[
+                    ("first_name", "Jan"),
+                    ("last_name", "Nowak"),
+                    ("company_name", "Nowak Logistics"),
+                    ("email", "jan@nowak.example"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let lead = location(&res).to_owned();
+        let page = b.get(&lead).await;
+        assert!(page.text.contains(&format!("href=\"{lead}/convert\"")));
+        let form = b.get(&format!("{lead}/convert")).await;
+        assert_eq!(form.status.as_u16(), 200, "{}", form.text);
+        assert!(form.text.contains("Nowak Logistics"));
+
+        let res = b
+            .submit(
+                &format!("{lead}/convert"),
+                &[("company_mode", "new"), ("contact_mode", "new")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let contact = location(&res).to_owned();
+        assert!(contact.starts_with("/contacts/"), "{contact}");
+        let page = b.get(&contact).await;
+        assert!(page.text.contains("Nowak"), "{}", page.text);
+        assert!(
+            page.text.contains("Nowak Logistics"),
+            "linked to the new company"
+        );
+        assert!(page.text.contains("jan@nowak.example"));
+        let page = b.get(&lead).await;
+        assert!(!page.text.contains(&format!("href=\"{lead}/convert\"")));
+
+        // Twice is refused with a clear message and a way to the contact.
+        let res = b
+            .submit(
+                &format!("{lead}/convert"),
+                &[("company_mode", "new"), ("contact_mode", "new")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 409, "{}", res.text);
+        assert!(res.text.contains("This lead was converted already."));
+        assert!(res.text.contains(&format!("href=\"{contact}\"")));
+
+        // A second lead links the existing company by name and opens a deal.
+        let res = b
+            .submit(
+                "/leads",
+                &[
+                    ("last_name", "Kowalczyk"),
+                    ("company_name", "Nowak Logistics"),
+                ],
+            )
+            .await;
+        let second = location(&res).to_owned();
+        let res = b
+            .submit(
+                &format!("{second}/convert"),
+                &[
+                    ("company_mode", "existing"),
+                    ("company", "No such company"),
+                    ("contact_mode", "new"),
+                    ("opportunity", "true"),
+                    ("opportunity_name", "Nowak renewal"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 422, "{}", res.text);
+        assert!(res.text.contains("id=\"cv-company-error\""));
+        assert!(res.text.contains("value=\"No such company\""));
+        assert!(res.text.contains("value=\"Nowak renewal\""));
+        let res = b
+            .submit(
+                &format!("{second}/convert"),
+                &[
+                    ("company_mode", "existing"),
+                    ("company", "Nowak Logistics"),
+                    ("contact_mode", "new"),
+                    ("opportunity", "true"),
+                    ("opportunity_name", "Nowak renewal"),
+                    ("opportunity_amount", "500"),
+                    ("opportunity_amount__currency", "EUR"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let deal = location(&res).to_owned();
+        assert!(deal.starts_with("/opportunities/"), "{deal}");
+        let page = b.get(&deal).await;
+        assert!(page.text.contains("Nowak renewal") && page.text.contains("€500.00"));
+        let companies = b.get("/companies?q=Nowak").await;
+        assert_eq!(
+            companies.text.matches("name=\"id\" value=").count(),
+            1,
+            "the company was linked, not made again: {}",
+            companies.text
+        );
+    }
+}

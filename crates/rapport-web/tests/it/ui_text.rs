@@ -153,6 +153,8 @@ fn used_keys(text: &str, template: bool) -> Vec<String> {
         "language-",
         "search-",
         "error-",
+        "board-",
+        "convert-",
     ];
     // In templates only arguments count: element ids may look like message ids.
     let pieces: Vec<&str> = if template {

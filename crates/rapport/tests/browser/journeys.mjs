@@ -153,6 +153,77 @@ try {
     dealUrl = page.url();
   });
 
+  async function columnOf(name) {
+    return page.evaluate((n) => {
+      const card = [...document.querySelectorAll("[data-card]")].find((c) => c.dataset.name === n);
+      return card?.closest("[data-stage]")?.querySelector("h2")?.textContent?.trim();
+    }, name);
+  }
+
+  async function dragTo(name, stageTitle) {
+    const card = page.locator(`[data-card][data-name="${name}"]`);
+    const target = page.locator(`[data-stage]:has(h2:text-is("${stageTitle}")) .cards`);
+    // The board scrolls sideways; bring the target column into view first.
+    await target.scrollIntoViewIfNeeded();
+    const from = await card.boundingBox();
+    const to = await target.boundingBox();
+    await page.mouse.move(from.x + 20, from.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 60, from.y + 30, { steps: 5 });
+    await page.mouse.move(to.x + to.width / 2, to.y + 20, { steps: 10 });
+    await page.mouse.up();
+  }
+
+  await step("drag the opportunity to Proposal on the board", async () => {
+    await page.goto(`${base}/opportunities/board`);
+    assert.equal(await columnOf(dealName), "Prospecting");
+    await shot(page, "board");
+    await Promise.all([page.waitForURL(/moved=1/), dragTo(dealName, "Proposal")]);
+    assert.equal(await columnOf(dealName), "Proposal");
+    assert.ok(await page.isVisible("#board-status.notice"));
+    await shot(page, "board-moved");
+  });
+
+  await step("dropping on Won asks what the rule needs, then moves", async () => {
+    await page.goto(`${base}/opportunities/board`);
+    await dragTo(dealName, "Closed Won");
+    await page.waitForSelector("#move-dialog[open]");
+    await shot(page, "board-won-dialog");
+    await page.fill("#d-amount", "118000");
+    await page.fill("#d-close", "2026-11-30");
+    await Promise.all([page.waitForURL(/moved=1/), page.click("#move-dialog button.primary")]);
+    assert.equal(await columnOf(dealName), "Closed Won");
+  });
+
+  await step("the keyboard alternative moves a card back", async () => {
+    await page.goto(`${base}/opportunities/board`);
+    const select = page.locator(`[data-card][data-name="${dealName}"] select[name=stage_id]`);
+    await select.focus();
+    const negotiation = await select.locator("option", { hasText: "Negotiation" }).getAttribute("value");
+    await select.selectOption(negotiation);
+    await page.keyboard.press("Tab");
+    await Promise.all([page.waitForURL(/moved=1/), page.keyboard.press("Enter")]);
+    assert.equal(await columnOf(dealName), "Negotiation");
+  });
+
+  await step("convert a lead into a contact, a company and a deal", async () => {
+    await page.goto(`${base}/leads/new`);
+    await page.fill("#f-first_name", "Jan");
+    await page.fill("#f-last_name", `Lis ${stamp}`);
+    await page.fill("#f-company_name", `Lis Logistics ${stamp}`);
+    await page.click("#record-form button[type=submit]");
+    await page.waitForURL(/\/leads\/[0-9a-f-]{36}$/);
+    await page.click("a.button[href$='/convert']");
+    await page.waitForURL(/\/convert$/);
+    await page.check("input[name=company_mode][value=new]");
+    await page.check("input[name=opportunity]");
+    await page.fill("#cv-opp-amount", "5000");
+    await shot(page, "lead-convert");
+    await page.click("main form button[type=submit]");
+    await page.waitForURL(/\/opportunities\/[0-9a-f-]{36}$/);
+    assert.ok(await page.isVisible(`dd a:has-text("Lis Logistics ${stamp}")`));
+  });
+
   await step("the opportunity is on home and on the company's page", async () => {
     await page.goto(`${base}/`);
     assert.ok(await page.isVisible(`.recent a:has-text("${dealName}")`));
@@ -243,6 +314,8 @@ try {
       [`${base}/`, "phone-home"],
       [`${base}/contacts`, "phone-contacts"],
       [contactUrl, "phone-contact"],
+      [`${base}/opportunities/board`, "phone-board"],
+      [`${base}/calendar?view=month`, "phone-calendar"],
     ]) {
       await phone.goto(url);
       await shot(phone, name);

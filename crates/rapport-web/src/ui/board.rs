@@ -1,0 +1,541 @@
+//! The pipeline board: one column per stage, cards that move between them by a small form
+//! on each card (keyboard and no script) or by dragging (assets/app.js), and the page that
+//! asks for what a stage's rule needs when a move lacks it.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use rapport_app::model::{Pipeline, Stage};
+use rapport_app::overview::{self, StageTotal};
+use rapport_app::pipelines::{self, StageMoveInput};
+use rapport_app::{AppError, Caller, PageRequest, records, teams, users};
+use rapport_core::pipeline::StageKind;
+use rapport_core::validation::{ErrorCode, FieldError};
+use rapport_core::{Id, format};
+use serde_json::{Value as Json, json};
+use uuid::Uuid;
+
+use super::forms;
+use super::home::money_text;
+use super::i18n::Tr;
+use super::lists::Choice;
+use super::page::{
+    Chrome, Page, Submission, app_error, form_pairs, form_value, local_path, render, urlencode,
+};
+use super::show::{self, Names, record_href};
+use crate::state::AppState;
+use rapport_core::object::ObjectType;
+
+/// Cards shown per column; the rest are one link away in the filtered list.
+const CARDS_PER_COLUMN: usize = 50;
+
+pub struct Card {
+    pub id: String,
+    pub name: String,
+    pub href: String,
+    pub company: Option<show::Cell>,
+    pub amount: Option<String>,
+    pub owner: Option<String>,
+    pub close_date: Option<String>,
+    pub stages: Vec<Choice>,
+}
+
+pub struct Column {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub kind_label: String,
+    /// Counts and sums are shown for open stages only (see `columns`).
+    pub count: Option<String>,
+    pub totals: Vec<String>,
+    pub weighted: Vec<String>,
+    pub cards: Vec<Card>,
+    pub more_href: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    c: Chrome,
+    heading: String,
+    pipelines: Vec<Choice>,
+    owners: Vec<Choice>,
+    teams: Vec<Choice>,
+    columns: Vec<Column>,
+    back: String,
+    list_href: String,
+    notice: Option<String>,
+    can_write: bool,
+    base_currency: String,
+}
+
+/// What the board is filtered by, as read from its address.
+struct Filters {
+    pipeline: Option<Uuid>,
+    owner: Option<Uuid>,
+    team: Option<Uuid>,
+}
+
+impl Filters {
+    fn parse(query: &[(String, String)]) -> Self {
+        let id = |k: &str| form_value(query, k).and_then(|v| Uuid::try_parse(v).ok());
+        Filters {
+            pipeline: id("pipeline"),
+            owner: id("owner"),
+            team: id("team"),
+        }
+    }
+
+    /// The board's own address with these filters, for links back to it.
+    fn href(&self) -> String {
+        let parts: Vec<String> = [
+            ("pipeline", self.pipeline),
+            ("owner", self.owner),
+            ("team", self.team),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+        .collect();
+        if parts.is_empty() {
+            "/opportunities/board".to_owned()
+        } else {
+            format!("/opportunities/board?{}", parts.join("&"))
+        }
+    }
+}
+
+/// The owners a filter admits: `None` for anyone, `Some(empty)` when nobody can match
+/// (a team without members, or an owner outside the chosen team).
+fn owners_admitted(f: &Filters, all: &[rapport_app::model::User]) -> Option<Vec<String>> {
+    let in_team: Option<Vec<Uuid>> = f.team.map(|t| {
+        all.iter()
+            .filter(|u| u.team_id.is_some_and(|id| id.as_uuid() == t))
+            .map(|u| u.id.as_uuid())
+            .collect()
+    });
+    match (f.owner, in_team) {
+        (None, None) => None,
+        (Some(o), None) => Some(vec![o.to_string()]),
+        (None, Some(members)) => Some(members.iter().map(Uuid::to_string).collect()),
+        (Some(o), Some(members)) => Some(if members.contains(&o) {
+            vec![o.to_string()]
+        } else {
+            Vec::new()
+        }),
+    }
+}
+
+fn stage_choices(stages: &[Stage], current: &str) -> Vec<Choice> {
+    stages
+        .iter()
+        .map(|s| Choice {
+            value: s.id.to_string(),
+            label: s.name.clone(),
+            selected: s.id.to_string() == current,
+        })
+        .collect()
+}
+
+fn kind_str(kind: StageKind) -> &'static str {
+    match kind {
+        StageKind::Open => "open",
+        StageKind::Won => "won",
+        StageKind::Lost => "lost",
+    }
+}
+
+/// A stage's figures: deals, then the totals with the base currency first. Amounts in
+/// other currencies stay separate: adding them would need a rate the board does not have.
+fn figures(tr: Tr, totals: &[&StageTotal], base: &str) -> (i64, Vec<String>, Vec<String>) {
+    let count = totals.iter().map(|t| t.count).sum();
+    let mut priced: Vec<&&StageTotal> = totals.iter().filter(|t| t.currency.is_some()).collect();
+    priced.sort_by_key(|t| (t.currency.as_deref() != Some(base), t.currency.clone()));
+    let total = priced
+        .iter()
+        .map(|t| money_text(tr, t.total_minor, t.currency.as_deref()))
+        .collect();
+    let weighted = priced
+        .iter()
+        .map(|t| money_text(tr, t.weighted_minor, t.currency.as_deref()))
+        .collect();
+    (count, total, weighted)
+}
+
+fn list_href(pipeline: Uuid, stage: Option<Uuid>, owners: Option<&[String]>) -> String {
+    let mut href = format!(
+        "/opportunities?{}={pipeline}",
+        urlencode("filter[pipeline_id][eq]")
+    );
+    if let Some(s) = stage {
+        href.push_str(&format!("&{}={s}", urlencode("filter[stage_id][eq]")));
+    }
+    if let Some(o) = owners {
+        href.push_str(&format!(
+            "&{}={}",
+            urlencode("filter[owner_id][in]"),
+            urlencode(&o.join(","))
+        ));
+    }
+    href
+}
+
+fn chosen_pipeline(list: Vec<Pipeline>, wanted: Option<Uuid>) -> Option<Pipeline> {
+    let mut fallback = None;
+    for p in list {
+        if Some(p.id) == wanted {
+            return Some(p);
+        }
+        if wanted.is_none() && p.is_default {
+            return Some(p);
+        }
+        if fallback.is_none() {
+            fallback = Some(p);
+        }
+    }
+    // An unknown id shows the first pipeline rather than an empty board.
+    fallback
+}
+
+async fn all_users(s: &AppState, caller: &Caller) -> Vec<rapport_app::model::User> {
+    users::list(&s.app, caller, PageRequest::new(None, Some(200)))
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default()
+}
+
+async fn company_names(s: &AppState, caller: &Caller, items: &[Json]) -> Names {
+    let mut names = Names::default();
+    let mut ids: Vec<String> = items
+        .iter()
+        .filter_map(|r| show::raw(r, "company_id").as_str().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    for chunk in ids.chunks(100) {
+        let params = vec![
+            ("filter[id][in]".to_owned(), chunk.join(",")),
+            ("limit".to_owned(), "100".to_owned()),
+        ];
+        if let Ok(page) = records::list(&s.app, caller, ObjectType::Company, &params).await {
+            for r in &page.items {
+                names
+                    .records
+                    .insert(show::id_of(r), show::title(ObjectType::Company, r));
+            }
+        }
+    }
+    names
+}
+
+pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
+    let tr = page.tr;
+    let caller = page.caller();
+    let query = form_pairs(raw.unwrap_or_default().as_bytes());
+    let mut filters = Filters::parse(&query);
+    let list = match pipelines::list(&s.app, &caller).await {
+        Ok(l) => l,
+        Err(e) => return app_error(tr, e),
+    };
+    let pipeline_choices: Vec<(Uuid, String)> =
+        list.iter().map(|p| (p.id, p.name.clone())).collect();
+    let heading = tr.get("board-title");
+    let users = all_users(&s, &caller).await;
+    let team_list = teams::list(&s.app, &caller, PageRequest::new(None, Some(200)))
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+    let base = rapport_app::workspaces::get(&s.app, caller.principal.workspace_id)
+        .await
+        .map(|w| w.base_currency)
+        .unwrap_or_else(|_| "EUR".to_owned());
+    let Some(pipeline) = chosen_pipeline(list, filters.pipeline) else {
+        // A workspace gets its pipeline with its first opportunity; until then, no columns.
+        return render(&BoardPage {
+            c: page.chrome("board", heading.clone()),
+            heading,
+            pipelines: Vec::new(),
+            owners: Vec::new(),
+            teams: Vec::new(),
+            columns: Vec::new(),
+            back: filters.href(),
+            list_href: "/opportunities".to_owned(),
+            notice: None,
+            can_write: false,
+            base_currency: base,
+        });
+    };
+    if filters.pipeline.is_some() {
+        filters.pipeline = Some(pipeline.id);
+    }
+    let admitted = owners_admitted(&filters, &users);
+    let mut params = vec![(
+        "filter[pipeline_id][eq]".to_owned(),
+        pipeline.id.to_string(),
+    )];
+    if let Some(owners) = &admitted {
+        params.push(("filter[owner_id][in]".to_owned(), owners.join(",")));
+    }
+    let nobody = admitted.as_ref().is_some_and(Vec::is_empty);
+    let totals = if nobody {
+        Vec::new()
+    } else {
+        match overview::stage_totals(&s.app, &caller, &params).await {
+            Ok(t) => t,
+            Err(e) => return app_error(tr, e),
+        }
+    };
+    let zone = page.zone().to_owned();
+    let mut names = Names::with_users(&users);
+    let mut per_stage: Vec<(Stage, Vec<Json>, bool)> = Vec::new();
+    for stage in &pipeline.stages {
+        if nobody {
+            per_stage.push((stage.clone(), Vec::new(), false));
+            continue;
+        }
+        let mut p = params.clone();
+        p.push(("filter[stage_id][eq]".to_owned(), stage.id.to_string()));
+        p.push(("sort".to_owned(), "-stage_changed_at".to_owned()));
+        p.push(("limit".to_owned(), CARDS_PER_COLUMN.to_string()));
+        match records::list(&s.app, &caller, ObjectType::Opportunity, &p).await {
+            Ok(found) => {
+                let more = found.next_cursor.is_some();
+                per_stage.push((stage.clone(), found.items, more));
+            }
+            Err(e) => return app_error(tr, e),
+        }
+    }
+    let everything: Vec<Json> = per_stage
+        .iter()
+        .flat_map(|(_, items, _)| items.iter().cloned())
+        .collect();
+    names.records = company_names(&s, &caller, &everything).await.records;
+    let columns = per_stage
+        .into_iter()
+        .map(|(stage, items, more)| {
+            let kind = kind_str(stage.kind);
+            // Won and lost columns grow for ever; a count or sum over all time says little
+            // on a board of work in progress, so only open stages get figures (as on home).
+            let (count, totals, weighted) = if stage.kind == StageKind::Open {
+                let mine: Vec<&StageTotal> =
+                    totals.iter().filter(|t| t.stage_id == stage.id).collect();
+                let (n, t, w) = figures(tr, &mine, &base);
+                (Some(format::integer(tr.locale, n)), t, w)
+            } else {
+                (None, Vec::new(), Vec::new())
+            };
+            let cards = items
+                .iter()
+                .map(|r| card(tr, &zone, r, &pipeline.stages, &names))
+                .collect();
+            Column {
+                id: stage.id.to_string(),
+                name: stage.name.clone(),
+                kind,
+                kind_label: tr.enum_value("stage_kind", kind),
+                count,
+                totals,
+                weighted,
+                cards,
+                more_href: more
+                    .then(|| list_href(pipeline.id, Some(stage.id), admitted.as_deref())),
+            }
+        })
+        .collect();
+    let pick = |id: Option<Uuid>, value: &str| id.is_some_and(|i| i.to_string() == value);
+    let any = |label: String| Choice {
+        value: String::new(),
+        label,
+        selected: false,
+    };
+    let mut owners = vec![any(tr.get("board-anyone"))];
+    owners.extend(users.iter().filter(|u| u.enabled).map(|u| {
+        let v = u.id.as_uuid().to_string();
+        Choice {
+            selected: pick(filters.owner, &v),
+            value: v,
+            label: u.display_name.clone(),
+        }
+    }));
+    let mut team_choices = vec![any(tr.get("board-any-team"))];
+    team_choices.extend(team_list.iter().map(|t| {
+        let v = t.id.as_uuid().to_string();
+        Choice {
+            selected: pick(filters.team, &v),
+            value: v,
+            label: t.name.clone(),
+        }
+    }));
+    let view = BoardPage {
+        c: page.chrome("board", heading.clone()),
+        heading,
+        pipelines: pipeline_choices
+            .into_iter()
+            .map(|(id, name)| Choice {
+                selected: id == pipeline.id,
+                value: id.to_string(),
+                label: name,
+            })
+            .collect(),
+        owners,
+        teams: team_choices,
+        columns,
+        back: filters.href(),
+        list_href: list_href(pipeline.id, None, admitted.as_deref()),
+        notice: form_value(&query, "moved").map(|_| tr.get("board-moved")),
+        can_write: page.auth.principal.role != rapport_core::Role::ReadOnly,
+        base_currency: base,
+    };
+    render(&view)
+}
+
+fn card(tr: Tr, zone: &str, r: &Json, stages: &[Stage], names: &Names) -> Card {
+    let o = ObjectType::Opportunity;
+    let present = |f: &str| {
+        let v = show::raw(r, f);
+        (!v.is_null()).then(|| show::cell(tr, zone, o, f, v, names))
+    };
+    let id = show::id_of(r);
+    Card {
+        href: record_href(o, &id),
+        name: show::title(o, r),
+        company: present("company_id"),
+        amount: present("amount").map(|c| c.text),
+        owner: present("owner_id").map(|c| c.text),
+        close_date: present("close_date").map(|c| c.text),
+        stages: stage_choices(
+            stages,
+            show::raw(r, "stage_id").as_str().unwrap_or_default(),
+        ),
+        id,
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "stage_move.html")]
+struct MovePage {
+    c: Chrome,
+    heading: String,
+    action: String,
+    back: String,
+    stages: Vec<Choice>,
+    kind: &'static str,
+    amount: String,
+    currency: String,
+    close_date: String,
+    lost_reason: String,
+    stage_error: Option<String>,
+    amount_error: Option<String>,
+    close_date_error: Option<String>,
+    lost_reason_error: Option<String>,
+    summary: Option<String>,
+}
+
+fn typed<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    form_value(form, key)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// Moves an opportunity to another stage of its pipeline, then back to the board.
+pub async fn move_stage(s: AppState, sub: Submission, raw_id: String) -> Response {
+    let Submission { page, form } = sub;
+    if let Some(r) = page.writer_refusal() {
+        return r;
+    }
+    let tr = page.tr;
+    let caller = page.caller();
+    let Ok(id) = Uuid::try_parse(&raw_id) else {
+        return app_error(tr, AppError::NotFound);
+    };
+    let current = match records::get(&s.app, &caller, ObjectType::Opportunity, id, None).await {
+        Ok(v) => v,
+        Err(e) => return app_error(tr, e),
+    };
+    let back = local_path(form_value(&form, "back").or(Some("/opportunities/board")));
+    let stage = form_value(&form, "stage_id").and_then(|v| Uuid::try_parse(v).ok());
+    let result = match stage {
+        None => Err(AppError::invalid(FieldError::new(
+            "stage_id",
+            ErrorCode::Required,
+            "choose a stage",
+        ))),
+        Some(stage_id) => {
+            let input = StageMoveInput {
+                stage_id,
+                amount: typed(&form, "amount").map(|a| {
+                    json!({
+                        "amount": a,
+                        "currency": form_value(&form, "amount__currency").unwrap_or_default().trim(),
+                    })
+                }),
+                close_date: typed(&form, "close_date").map(str::to_owned),
+                lost_reason: typed(&form, "lost_reason").map(str::to_owned),
+            };
+            let version = form_value(&form, "_version").and_then(|v| v.parse::<i64>().ok());
+            pipelines::move_stage(&s.app, &caller, id, &input, version).await
+        }
+    };
+    match result {
+        Ok(_) => {
+            let sep = if back.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!("{back}{sep}moved=1")).into_response()
+        }
+        Err(AppError::Invalid(errors)) => {
+            let stages = pipelines::list(&s.app, &caller)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .find(|p| {
+                    Some(p.id.to_string().as_str())
+                        == show::raw(&current.json, "pipeline_id").as_str()
+                })
+                .map(|p| p.stages)
+                .unwrap_or_default();
+            let target = stages.iter().find(|st| Some(st.id) == stage);
+            let name = show::title(ObjectType::Opportunity, &current.json);
+            let heading = match target {
+                Some(t) => tr.args2("board-move-to", ("name", &name), ("stage", &t.name)),
+                None => tr.arg("board-move-heading", "name", &name),
+            };
+            let (stored_amount, stored_currency) = current
+                .json
+                .get("amount")
+                .map(|m| {
+                    (
+                        m.get("amount").and_then(Json::as_str).unwrap_or_default(),
+                        m.get("currency").and_then(Json::as_str).unwrap_or_default(),
+                    )
+                })
+                .unwrap_or_default();
+            let keep = |key: &str, stored: &str| {
+                form_value(&form, key)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| stored.to_owned())
+            };
+            let err = |f: &str| forms::error_for(tr, f, &errors);
+            let view = MovePage {
+                c: page.chrome("opportunity", heading.clone()),
+                heading,
+                action: format!("/opportunities/{id}/stage"),
+                back,
+                stages: stage_choices(&stages, &stage.map(|s| s.to_string()).unwrap_or_default()),
+                kind: target.map_or("open", |t| kind_str(t.kind)),
+                amount: keep("amount", stored_amount),
+                currency: keep("amount__currency", stored_currency),
+                close_date: keep(
+                    "close_date",
+                    show::raw(&current.json, "close_date")
+                        .as_str()
+                        .unwrap_or_default(),
+                ),
+                lost_reason: keep("lost_reason", ""),
+                stage_error: err("stage_id"),
+                amount_error: err("amount"),
+                close_date_error: err("close_date"),
+                lost_reason_error: err("lost_reason"),
+                summary: Some(tr.count("record-errors", errors.len() as i64)),
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
+        }
+        Err(e) => app_error(tr, e),
+    }
+}
