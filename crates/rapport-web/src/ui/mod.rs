@@ -133,6 +133,15 @@ fn object_routes(object: ObjectType) -> Vec<UiRoute> {
             ),
         ),
     ];
+    out.push(route(
+        Method::POST,
+        format!("{base}/{{id}}/shares"),
+        post(
+            move |State(s): State<AppState>, Path(id): Path<String>, sub: Submission| {
+                record::share(s, sub, object, id)
+            },
+        ),
+    ));
     if object == ObjectType::Activity {
         out.push(route(
             Method::POST,
@@ -185,6 +194,15 @@ pub fn routes() -> Vec<UiRoute> {
         ),
         route(Method::GET, "/search", get(search::show)),
         route(Method::GET, "/calendar", get(calendar::show)),
+        route(
+            Method::POST,
+            "/shares/{id}/delete",
+            post(
+                |State(s): State<AppState>, Path(id): Path<String>, sub: Submission| {
+                    record::unshare(s, sub, id)
+                },
+            ),
+        ),
         route(
             Method::POST,
             "/views/{id}/delete",

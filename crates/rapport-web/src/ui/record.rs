@@ -39,6 +39,7 @@ pub struct TimelineEntry {
 }
 
 pub struct ShareRow {
+    pub id: String,
     pub who: String,
     pub access: String,
 }
@@ -64,6 +65,7 @@ struct RecordPage {
     can_convert: bool,
     notice: Option<String>,
     quick_kinds: Vec<Choice>,
+    share_to: Vec<Choice>,
 }
 
 pub struct FormView {
@@ -420,18 +422,47 @@ pub async fn show_record(
     let (timeline, next) =
         timeline_entries(&s.app, &caller, tr, &zone, object, id, cursor, &names).await;
     let path = record_href(object, &id.to_string());
+    let teams: Vec<(String, String)> = rapport_app::teams::list(
+        &s.app,
+        &caller,
+        rapport_app::PageRequest::new(None, Some(200)),
+    )
+    .await
+    .map(|p| p.items)
+    .unwrap_or_default()
+    .into_iter()
+    .map(|t| (t.id.as_uuid().to_string(), t.name))
+    .collect();
+    let share_to: Vec<Choice> = names
+        .users
+        .iter()
+        .map(|(id, name)| Choice {
+            value: format!("user:{id}"),
+            label: name.clone(),
+            selected: false,
+        })
+        .chain(teams.iter().map(|(id, name)| Choice {
+            value: format!("team:{id}"),
+            label: tr.arg("record-share-team", "name", name),
+            selected: false,
+        }))
+        .collect();
     let shares = sharing::list(&s.app, &caller, object, id)
         .await
         .unwrap_or_default()
         .into_iter()
         .map(|sh| ShareRow {
+            id: sh.id.to_string(),
             who: match sh.grantee {
                 Grantee::User(u) => names
                     .users
                     .get(&u.as_uuid().to_string())
                     .cloned()
                     .unwrap_or_else(|| u.as_uuid().to_string()),
-                Grantee::Team(t) => t.as_uuid().to_string(),
+                Grantee::Team(t) => teams
+                    .iter()
+                    .find(|(id, _)| *id == t.as_uuid().to_string())
+                    .map_or_else(|| t.as_uuid().to_string(), |(_, name)| name.clone()),
             },
             access: tr.get(&format!("profile-token-scope-{}", sh.access.as_str())),
         })
@@ -484,6 +515,7 @@ pub async fn show_record(
             && page.auth.principal.role != Role::ReadOnly,
         notice,
         quick_kinds: quick_kinds(tr),
+        share_to,
         path,
     };
     render(&page_view)
@@ -802,6 +834,42 @@ pub async fn complete(s: AppState, sub: Submission, raw_id: String) -> Response 
             record_href(ObjectType::Activity, &id.to_string())
         ))
         .into_response(),
+        Err(e) => app_error(page.tr, e),
+    }
+}
+
+/// Shares this record with a user or a team (`grantee` is `user:ID` or `team:ID`).
+pub async fn share(s: AppState, sub: Submission, object: ObjectType, raw_id: String) -> Response {
+    let Submission { page, form } = sub;
+    let id = match parse_id(&raw_id) {
+        Ok(id) => id,
+        Err(e) => return app_error(page.tr, e),
+    };
+    let grantee = form_value(&form, "grantee").unwrap_or_default();
+    let (kind, who) = grantee.split_once(':').unwrap_or(("", ""));
+    let input = sharing::ShareInput {
+        object_type: object.as_str().to_owned(),
+        record_id: id,
+        grantee_type: kind.to_owned(),
+        grantee_id: Uuid::try_parse(who).unwrap_or_default(),
+        access: form_value(&form, "access").unwrap_or("read").to_owned(),
+    };
+    match sharing::create(&s.app, &page.caller(), &input).await {
+        Ok(_) => Redirect::to(&format!("{}?saved=1", record_href(object, &id.to_string())))
+            .into_response(),
+        Err(e) => app_error(page.tr, e),
+    }
+}
+
+/// Ends one share of a record.
+pub async fn unshare(s: AppState, sub: Submission, raw_id: String) -> Response {
+    let Submission { page, form } = sub;
+    let id = match parse_id(&raw_id) {
+        Ok(id) => id,
+        Err(e) => return app_error(page.tr, e),
+    };
+    match sharing::delete(&s.app, &page.caller(), id).await {
+        Ok(()) => Redirect::to(&super::page::local_path(form_value(&form, "back"))).into_response(),
         Err(e) => app_error(page.tr, e),
     }
 }

@@ -1150,3 +1150,46 @@ async fn a_lead_converts_once_into_a_contact_a_company_and_maybe_a_deal() {
         );
     }
 }
+
+#[tokio::test]
+async fn sharing_from_the_record_page_opens_a_private_record_to_one_user_until_it_ends() {
+    for s in Server::each("ui shares").await {
+        let (ws, _) = s.workspace("acme").await;
+        let rep = s.user(ws, "rep@acme.example.com", Role::Rep).await;
+        let admin = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let res = admin
+            .submit(
+                "/companies",
+                &[("name", "Hidden Ltd"), ("visibility", "private")],
+            )
+            .await;
+        let company = location(&res).to_owned();
+        let rep_b = Browser::signed_in(&s, "rep@acme.example.com").await;
+        assert_eq!(rep_b.get(&company).await.status.as_u16(), 404);
+        let grantee = {
+            use rapport_core::Id;
+            format!("user:{}", rep.id.as_uuid())
+        };
+        let res = admin
+            .submit(
+                &format!("{company}/shares"),
+                &[("grantee", &grantee), ("access", "read")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let seen = rep_b.get(&company).await;
+        assert_eq!(seen.status.as_u16(), 200);
+        let page = admin.get(&company).await;
+        let share = attr(&page.text, "action=\"/shares/")
+            .unwrap()
+            .trim_end_matches("/delete")
+            .to_owned();
+        let res = rep_b.submit(&format!("/shares/{share}/delete"), &[]).await;
+        assert_eq!(res.status.as_u16(), 403, "a reader may not end the share");
+        let res = admin
+            .submit(&format!("/shares/{share}/delete"), &[("back", &company)])
+            .await;
+        assert_eq!(res.status.as_u16(), 303);
+        assert_eq!(rep_b.get(&company).await.status.as_u16(), 404);
+    }
+}
