@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::model::{Pipeline, Stage};
 use rapport_app::overview::{self, StageTotal};
 use rapport_app::pipelines::{self, StageMoveInput};
-use rapport_app::{AppError, Caller, PageRequest, records, teams, users};
+use rapport_app::{AppError, PageRequest, records, teams};
 use rapport_core::pipeline::StageKind;
 use rapport_core::validation::{ErrorCode, FieldError};
 use rapport_core::{Id, format};
@@ -195,37 +195,6 @@ fn chosen_pipeline(list: Vec<Pipeline>, wanted: Option<Uuid>) -> Option<Pipeline
     fallback
 }
 
-async fn all_users(s: &AppState, caller: &Caller) -> Vec<rapport_app::model::User> {
-    users::list(&s.app, caller, PageRequest::new(None, Some(200)))
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default()
-}
-
-async fn company_names(s: &AppState, caller: &Caller, items: &[Json]) -> Names {
-    let mut names = Names::default();
-    let mut ids: Vec<String> = items
-        .iter()
-        .filter_map(|r| show::raw(r, "company_id").as_str().map(str::to_owned))
-        .collect();
-    ids.sort();
-    ids.dedup();
-    for chunk in ids.chunks(100) {
-        let params = vec![
-            ("filter[id][in]".to_owned(), chunk.join(",")),
-            ("limit".to_owned(), "100".to_owned()),
-        ];
-        if let Ok(page) = records::list(&s.app, caller, ObjectType::Company, &params).await {
-            for r in &page.items {
-                names
-                    .records
-                    .insert(show::id_of(r), show::title(ObjectType::Company, r));
-            }
-        }
-    }
-    names
-}
-
 pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
     let tr = page.tr;
     let caller = page.caller();
@@ -238,7 +207,7 @@ pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
     let pipeline_choices: Vec<(Uuid, String)> =
         list.iter().map(|p| (p.id, p.name.clone())).collect();
     let heading = tr.get("board-title");
-    let users = all_users(&s, &caller).await;
+    let users = super::names::workspace_users(&s.app, &caller).await;
     let team_list = teams::list(&s.app, &caller, PageRequest::new(None, Some(200)))
         .await
         .map(|p| p.items)
@@ -307,7 +276,15 @@ pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
         .iter()
         .flat_map(|(_, items, _)| items.iter().cloned())
         .collect();
-    names.records = company_names(&s, &caller, &everything).await.records;
+    super::names::add_references(
+        &s.app,
+        &caller,
+        ObjectType::Opportunity,
+        std::iter::once("company_id"),
+        &everything,
+        &mut names,
+    )
+    .await;
     let columns = per_stage
         .into_iter()
         .map(|(stage, items, more)| {

@@ -161,24 +161,10 @@ pub async fn show(
             ));
         }
     }
-    let users = rapport_app::users::list(
-        &s.app,
-        &caller,
-        rapport_app::PageRequest::new(None, Some(200)),
-    )
-    .await
-    .map(|p| p.items)
-    .unwrap_or_default();
-    let mut owners: Vec<Choice> = users
-        .into_iter()
-        .filter(|u| u.enabled)
-        .map(|u| Choice {
-            selected: u.id.as_uuid() == owner,
-            value: u.id.as_uuid().to_string(),
-            label: u.display_name,
-        })
-        .collect();
-    owners.sort_by(|a, b| a.label.cmp(&b.label));
+    let owners = super::names::user_choices(
+        &super::names::workspace_users(&s.app, &caller).await,
+        Some(owner),
+    );
     let last = dates.last().copied().unwrap_or(day);
     let view_page = CalendarPage {
         c: page.chrome("calendar", tr.get("cal-title")),

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::commands::{self, ConvertInput};
 use rapport_app::{App, AppError, Caller, records};
 use rapport_core::object::ObjectType;
-use rapport_core::validation::{ErrorCode, FieldError};
+use rapport_core::validation::FieldError;
 use serde_json::{Map, Value as Json, json};
 use uuid::Uuid;
 
@@ -144,51 +144,6 @@ pub async fn form(s: AppState, page: Page, raw_id: String) -> Response {
     }
 }
 
-/// A company or contact typed by name: exactly one readable match is taken, as record
-/// forms do; none or several is a message by the field.
-async fn resolve(
-    app: &App,
-    caller: &Caller,
-    object: ObjectType,
-    field: &str,
-    typed: &str,
-) -> Result<Uuid, FieldError> {
-    if let Ok(id) = Uuid::try_parse(typed) {
-        return Ok(id);
-    }
-    let params = vec![
-        ("q".to_owned(), typed.to_owned()),
-        ("limit".to_owned(), "2".to_owned()),
-    ];
-    match records::list(app, caller, object, &params).await {
-        Ok(page) if page.items.len() == 1 => Uuid::try_parse(&show::id_of(&page.items[0]))
-            .map_err(|_| FieldError::new(field, ErrorCode::UnknownReference, "no such record")),
-        Ok(page) => Err(FieldError::new(
-            field,
-            if typed.is_empty() {
-                ErrorCode::Required
-            } else {
-                ErrorCode::UnknownReference
-            },
-            if typed.is_empty() {
-                format!("type the name of the {}", object.as_str())
-            } else if page.items.is_empty() {
-                format!("no {} matches “{typed}”", object.as_str())
-            } else {
-                format!("several records match “{typed}”; type more of the name")
-            },
-        )),
-        Err(e) => {
-            tracing::warn!(error = %e, "reference lookup failed");
-            Err(FieldError::new(
-                field,
-                ErrorCode::UnknownReference,
-                "could not be looked up",
-            ))
-        }
-    }
-}
-
 pub async fn submit(s: AppState, sub: Submission, raw_id: String) -> Response {
     let Submission { page, form } = sub;
     if let Some(r) = page.writer_refusal() {
@@ -204,7 +159,7 @@ pub async fn submit(s: AppState, sub: Submission, raw_id: String) -> Response {
     let mut input = ConvertInput::default();
     let typed = |k: &str| form_value(&form, k).unwrap_or_default().trim().to_owned();
     if form_value(&form, "company_mode") == Some("existing") {
-        match resolve(
+        match super::names::find_by_name(
             &s.app,
             &caller,
             ObjectType::Company,
@@ -218,7 +173,7 @@ pub async fn submit(s: AppState, sub: Submission, raw_id: String) -> Response {
         }
     }
     if form_value(&form, "contact_mode") == Some("existing") {
-        match resolve(
+        match super::names::find_by_name(
             &s.app,
             &caller,
             ObjectType::Contact,

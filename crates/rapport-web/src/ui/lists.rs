@@ -3,7 +3,7 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use rapport_app::{App, AppError, Caller, exports, pipelines, records, saved_views, tags, users};
+use rapport_app::{App, AppError, Caller, exports, records, saved_views, tags};
 use rapport_core::catalogue::{self, Field, Kind};
 use rapport_core::object::ObjectType;
 use rapport_core::query::Op;
@@ -15,7 +15,7 @@ use super::page::{
     Chrome, Page, Submission, app_error, form_pairs, form_value, local_path, render,
 };
 use super::query::{FilterRow, ListAddress};
-use super::show::{self, Cell, Names, plural, record_href};
+use super::show::{self, Cell, plural, record_href};
 use crate::state::AppState;
 
 /// Columns shown until the reader chooses others.
@@ -173,46 +173,6 @@ fn filter_view(
     }
 }
 
-/// Names of everything the visible columns refer to: users, records, stages.
-async fn names_for(
-    app: &App,
-    caller: &Caller,
-    object: ObjectType,
-    cols: &[String],
-    items: &[Json],
-) -> Result<Names, AppError> {
-    let users = users::list(app, caller, rapport_app::PageRequest::new(None, Some(200)))
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default();
-    let mut names = Names::with_users(&users);
-    for (target, ids) in show::references(object, cols.iter().map(String::as_str), items) {
-        if ids.is_empty() {
-            continue;
-        }
-        for chunk in ids.chunks(100) {
-            let params = vec![
-                ("filter[id][in]".to_owned(), chunk.join(",")),
-                ("limit".to_owned(), "100".to_owned()),
-            ];
-            if let Ok(page) = records::list(app, caller, target, &params).await {
-                for r in &page.items {
-                    names.records.insert(show::id_of(r), show::title(target, r));
-                }
-            }
-        }
-    }
-    if object == ObjectType::Opportunity {
-        for p in pipelines::list(app, caller).await? {
-            names.records.insert(p.id.to_string(), p.name.clone());
-            for s in p.stages {
-                names.records.insert(s.id.to_string(), s.name);
-            }
-        }
-    }
-    Ok(names)
-}
-
 fn pairs_of(raw: Option<&str>) -> Vec<(String, String)> {
     form_pairs(raw.unwrap_or_default().as_bytes())
 }
@@ -256,7 +216,15 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
         .filter(|c| catalogue::find(object, c).is_some())
         .cloned()
         .collect();
-    let names = match names_for(&s.app, &caller, object, &cols, &list.items).await {
+    let names = match super::names::names(
+        &s.app,
+        &caller,
+        object,
+        cols.iter().map(String::as_str),
+        &list.items,
+    )
+    .await
+    {
         Ok(n) => n,
         Err(e) => return app_error(tr, e),
     };

@@ -18,6 +18,7 @@ mod home;
 pub mod i18n;
 mod lists;
 mod login;
+mod names;
 mod page;
 mod profile;
 mod query;

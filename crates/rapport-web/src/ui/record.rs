@@ -4,11 +4,11 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::timeline::{self, Item};
-use rapport_app::{App, AppError, Caller, commands, records, sharing, users};
+use rapport_app::{App, AppError, Caller, commands, records, sharing};
 use rapport_core::access::Grantee;
 use rapport_core::catalogue::{self, Kind};
 use rapport_core::object::ObjectType;
-use rapport_core::validation::{ErrorCode, FieldError};
+use rapport_core::validation::FieldError;
 use rapport_core::{Id, Role};
 use serde_json::{Map, Value as Json, json};
 use uuid::Uuid;
@@ -109,24 +109,6 @@ async fn load(
     Ok((id, view))
 }
 
-async fn user_choices(app: &App, caller: &Caller) -> Vec<Choice> {
-    let mut list: Vec<Choice> =
-        users::list(app, caller, rapport_app::PageRequest::new(None, Some(200)))
-            .await
-            .map(|p| p.items)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|u| u.enabled)
-            .map(|u| Choice {
-                value: u.id.as_uuid().to_string(),
-                label: u.display_name,
-                selected: false,
-            })
-            .collect();
-    list.sort_by(|a, b| a.label.cmp(&b.label));
-    list
-}
-
 async fn base_currency(app: &App, caller: &Caller) -> String {
     rapport_app::workspaces::get(app, caller.principal.workspace_id)
         .await
@@ -148,34 +130,11 @@ async fn resolve_references(
         let Some(Json::String(text)) = body.get(f.name).cloned() else {
             continue;
         };
-        if Uuid::try_parse(&text).is_ok() {
-            continue;
-        }
-        let params = vec![
-            ("q".to_owned(), text.clone()),
-            ("limit".to_owned(), "2".to_owned()),
-        ];
-        match records::list(app, caller, target, &params).await {
-            Ok(page) if page.items.len() == 1 => {
-                body.insert(f.name.to_owned(), json!(show::id_of(&page.items[0])));
+        match super::names::find_by_name(app, caller, target, f.name, &text).await {
+            Ok(id) => {
+                body.insert(f.name.to_owned(), json!(id.to_string()));
             }
-            Ok(page) => errors.push(FieldError::new(
-                f.name,
-                ErrorCode::UnknownReference,
-                if page.items.is_empty() {
-                    format!("no {} matches “{text}”", target.as_str())
-                } else {
-                    format!("several records match “{text}”; type more of the name")
-                },
-            )),
-            Err(e) => {
-                tracing::warn!(error = %e, "reference lookup failed");
-                errors.push(FieldError::new(
-                    f.name,
-                    ErrorCode::UnknownReference,
-                    "could not be looked up",
-                ));
-            }
+            Err(e) => errors.push(e),
         }
     }
     errors
@@ -199,39 +158,6 @@ async fn named_references(app: &App, caller: &Caller, object: ObjectType, record
             }
         }
     }
-}
-
-async fn names_of(app: &App, caller: &Caller, object: ObjectType, record: &Json) -> Names {
-    let users = users::list(app, caller, rapport_app::PageRequest::new(None, Some(200)))
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default();
-    let mut names = Names::with_users(&users);
-    for f in catalogue::all_fields(object) {
-        let Kind::Ref(target) = f.kind else { continue };
-        let Some(id) = show::raw(record, f.name)
-            .as_str()
-            .and_then(|s| Uuid::try_parse(s).ok())
-        else {
-            continue;
-        };
-        if let Ok(r) = records::get(app, caller, target, id, None).await {
-            names
-                .records
-                .insert(id.to_string(), show::title(target, &r.json));
-        }
-    }
-    if object == ObjectType::Opportunity
-        && let Ok(list) = rapport_app::pipelines::list(app, caller).await
-    {
-        for p in list {
-            names.records.insert(p.id.to_string(), p.name.clone());
-            for s in p.stages {
-                names.records.insert(s.id.to_string(), s.name);
-            }
-        }
-    }
-    names
 }
 
 async fn related(app: &App, caller: &Caller, tr: Tr, object: ObjectType, id: Uuid) -> Vec<Related> {
@@ -403,7 +329,19 @@ pub async fn show_record(
         Err(e) => return app_error(tr, e),
     };
     let zone = page.zone().to_owned();
-    let names = names_of(&s.app, &caller, object, &view.json).await;
+    let fields = catalogue::all_fields(object).map(|f| f.name);
+    let names = match super::names::names(
+        &s.app,
+        &caller,
+        object,
+        fields,
+        std::slice::from_ref(&view.json),
+    )
+    .await
+    {
+        Ok(n) => n,
+        Err(e) => return app_error(tr, e),
+    };
     let details = show::detail_fields(object)
         .filter(|f| !show::is_empty(show::raw(&view.json, f.name)))
         .map(|f| Detail {
@@ -535,7 +473,8 @@ async fn form_view(
 ) -> FormView {
     let tr = page.tr;
     let caller = page.caller();
-    let users = user_choices(&s.app, &caller).await;
+    let users =
+        super::names::user_choices(&super::names::workspace_users(&s.app, &caller).await, None);
     let base = base_currency(&s.app, &caller).await;
     let creating = record.is_none();
     let mut shown = record.cloned();
