@@ -2,12 +2,13 @@
 //! default visibility. Admins write them; everyone reads the custom field definitions (forms
 //! and filters need them).
 
-use rapport_core::access::FieldRule;
+use rapport_core::access::{FieldRule, field_access};
 use rapport_core::audit::{Actor, AuditAction};
 use rapport_core::catalogue;
 use rapport_core::custom::{CustomKind, parse_key};
 use rapport_core::object::{ObjectType, Visibility};
 use rapport_core::policy;
+use rapport_core::record::FieldAccess;
 use rapport_core::text::single_line;
 use rapport_core::validation::Errors;
 use rapport_core::{ErrorCode, FieldError, Role};
@@ -257,6 +258,46 @@ pub async fn delete_custom_field(app: &App, caller: &Caller, id: Uuid) -> AppRes
     )
     .await?;
     w.commit().await
+}
+
+/// What a form or list of one object needs to know about its reader: the workspace's custom
+/// fields and how the reader's role may treat each field.
+#[derive(Clone, Debug)]
+pub struct FieldsForCaller {
+    pub custom: Vec<CustomField>,
+    role: Role,
+    rules: Vec<FieldRule>,
+}
+
+impl FieldsForCaller {
+    pub fn access(&self, field: &str) -> FieldAccess {
+        field_access(self.role, &self.rules, field)
+    }
+
+    /// Everything open, no custom fields: for code paths that have no workspace settings.
+    pub fn unrestricted() -> Self {
+        FieldsForCaller {
+            custom: Vec::new(),
+            role: Role::Admin,
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// The caller's own view of an object's fields. Anyone may know their own access; the
+/// rules for other roles stay behind [`field_rules`].
+pub async fn fields_for(
+    app: &App,
+    caller: &Caller,
+    object: ObjectType,
+) -> AppResult<FieldsForCaller> {
+    let ws = caller.principal.workspace_id;
+    let mut c = app.db.read().await?;
+    Ok(FieldsForCaller {
+        custom: settings::custom_fields(&mut c, ws, Some(object)).await?,
+        role: caller.principal.role,
+        rules: settings::field_rules(&mut c, ws, object).await?,
+    })
 }
 
 /// A rule as written: hide a field from a role, or make it read-only.

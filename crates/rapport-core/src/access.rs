@@ -140,6 +140,134 @@ pub fn field_access(role: Role, rules: &[FieldRule], field: &str) -> crate::reco
     }
 }
 
+/// A kind of record as seen from one user, for explaining what a role reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Situation {
+    /// A record the user owns.
+    Own,
+    /// A private record of someone in the user's team.
+    TeammatePrivate,
+    /// A team-visible record of someone in the user's team.
+    TeammateTeam,
+    /// A private record of someone in a team below the user's.
+    SubTeamPrivate,
+    /// A workspace-visible record of someone in another team.
+    OtherWorkspace,
+    /// A private record of someone in another team.
+    OtherPrivate,
+    /// Someone else's private record shared with the user to read.
+    SharedRead,
+    /// Someone else's private record shared with the user to read and change.
+    SharedReadWrite,
+}
+
+impl Situation {
+    pub const ALL: [Situation; 8] = [
+        Situation::Own,
+        Situation::TeammatePrivate,
+        Situation::TeammateTeam,
+        Situation::SubTeamPrivate,
+        Situation::OtherWorkspace,
+        Situation::OtherPrivate,
+        Situation::SharedRead,
+        Situation::SharedReadWrite,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Situation::Own => "own",
+            Situation::TeammatePrivate => "teammate_private",
+            Situation::TeammateTeam => "teammate_team",
+            Situation::SubTeamPrivate => "sub_team_private",
+            Situation::OtherWorkspace => "other_workspace",
+            Situation::OtherPrivate => "other_private",
+            Situation::SharedRead => "shared_read",
+            Situation::SharedReadWrite => "shared_read_write",
+        }
+    }
+}
+
+/// How far a role reaches a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    None,
+    Read,
+    ReadWrite,
+}
+
+impl Reach {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reach::None => "none",
+            Reach::Read => "read",
+            Reach::ReadWrite => "read_write",
+        }
+    }
+}
+
+/// What a holder of `role` may do with a record in `situation`, found by asking
+/// [`can_read`] and [`can_write`] themselves, so the explanation cannot drift from the rule.
+pub fn reach(role: Role, situation: Situation) -> Reach {
+    use crate::id::Id;
+    let id = |n: u128| uuid::Uuid::from_u128(n);
+    let me = UserId::from_uuid(id(1));
+    let other = UserId::from_uuid(id(2));
+    let (mine, below, elsewhere) = (
+        TeamId::from_uuid(id(10)),
+        TeamId::from_uuid(id(11)),
+        TeamId::from_uuid(id(12)),
+    );
+    let viewer = Viewer {
+        user_id: me,
+        role,
+        team_id: Some(mine),
+        managed_teams: if role == Role::Manager {
+            vec![mine, below]
+        } else {
+            Vec::new()
+        },
+    };
+    let record = |owner, team, visibility, grants| RecordFacts {
+        owner,
+        owner_team: Some(team),
+        visibility,
+        grants,
+    };
+    let shared = |access| {
+        vec![Grant {
+            grantee: Grantee::User(me),
+            access,
+        }]
+    };
+    let facts = match situation {
+        Situation::Own => record(me, mine, Visibility::Private, Vec::new()),
+        Situation::TeammatePrivate => record(other, mine, Visibility::Private, Vec::new()),
+        Situation::TeammateTeam => record(other, mine, Visibility::Team, Vec::new()),
+        Situation::SubTeamPrivate => record(other, below, Visibility::Private, Vec::new()),
+        Situation::OtherWorkspace => record(other, elsewhere, Visibility::Workspace, Vec::new()),
+        Situation::OtherPrivate => record(other, elsewhere, Visibility::Private, Vec::new()),
+        Situation::SharedRead => record(
+            other,
+            elsewhere,
+            Visibility::Private,
+            shared(ShareAccess::Read),
+        ),
+        Situation::SharedReadWrite => record(
+            other,
+            elsewhere,
+            Visibility::Private,
+            shared(ShareAccess::ReadWrite),
+        ),
+    };
+    if can_write(&viewer, &facts) {
+        Reach::ReadWrite
+    } else if can_read(&viewer, &facts) {
+        Reach::Read
+    } else {
+        Reach::None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::{HashMap, HashSet};
@@ -401,5 +529,27 @@ mod tests {
         assert_eq!(field_access(Role::Manager, &rules, "birth_date"), ReadWrite);
         assert_eq!(field_access(Role::Admin, &rules, "birth_date"), ReadWrite);
         assert_eq!(field_access(Role::ReadOnly, &rules, "first_name"), ReadOnly);
+    }
+
+    #[test]
+    fn the_role_explanation_matches_the_design_table() {
+        use Reach::{None as No, Read as R, ReadWrite as RW};
+        use Situation::*;
+        // Rows: admin, manager, rep, read_only (DESIGN §4.2).
+        let table: [(Situation, [Reach; 4]); 8] = [
+            (Own, [RW, RW, RW, R]),
+            (TeammatePrivate, [RW, RW, No, No]),
+            (TeammateTeam, [RW, RW, R, R]),
+            (SubTeamPrivate, [RW, RW, No, No]),
+            (OtherWorkspace, [RW, R, R, R]),
+            (OtherPrivate, [RW, No, No, No]),
+            (SharedRead, [RW, R, R, R]),
+            (SharedReadWrite, [RW, RW, RW, R]),
+        ];
+        for (situation, expected) in table {
+            for (role, want) in Role::ALL.into_iter().zip(expected) {
+                assert_eq!(reach(role, situation), want, "{role} {situation:?}");
+            }
+        }
     }
 }

@@ -79,6 +79,42 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    /// Every action, for filters and labels.
+    pub const ALL: [AuditAction; 32] = [
+        Self::WorkspaceCreated,
+        Self::WorkspaceRestored,
+        Self::WorkspaceCopied,
+        Self::UserCreated,
+        Self::UserUpdated,
+        Self::UserRoleChanged,
+        Self::UserEnabled,
+        Self::UserDisabled,
+        Self::UserPasswordChanged,
+        Self::TeamCreated,
+        Self::TeamUpdated,
+        Self::TeamDeleted,
+        Self::TokenCreated,
+        Self::TokenRevoked,
+        Self::Login,
+        Self::LoginFailed,
+        Self::Logout,
+        Self::RecordCreated,
+        Self::RecordUpdated,
+        Self::RecordTrashed,
+        Self::RecordRestored,
+        Self::RecordPurged,
+        Self::RecordMerged,
+        Self::LeadConverted,
+        Self::StageChanged,
+        Self::ActivityCompleted,
+        Self::ShareGranted,
+        Self::ShareRevoked,
+        Self::SettingsChanged,
+        Self::RecordsBulkCreated,
+        Self::RecordsImported,
+        Self::RecordsExported,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::WorkspaceCreated => "workspace.created",

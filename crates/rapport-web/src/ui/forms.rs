@@ -2,9 +2,13 @@
 //! body a submitted form becomes. The body goes to the same use case as the API's, so every
 //! rule is checked once, on the server, and its messages come back next to their fields.
 
+use rapport_app::model::CustomField;
+use rapport_app::record_settings::FieldsForCaller;
 use rapport_core::catalogue::{self, Access, Field, Kind};
+use rapport_core::custom::CustomKind;
 use rapport_core::format;
 use rapport_core::object::ObjectType;
+use rapport_core::record::FieldAccess;
 use rapport_core::time::Timestamp;
 use rapport_core::validation::FieldError;
 use serde_json::{Map, Value as Json, json};
@@ -25,6 +29,8 @@ pub struct Input {
     pub currency: String,
     pub options: Vec<Choice>,
     pub required: bool,
+    /// Shown but not sent: the reader's role may not change this field.
+    pub readonly: bool,
     pub error: Option<String>,
 }
 
@@ -42,10 +48,65 @@ fn editable(field: &Field, creating: bool) -> bool {
         )
 }
 
-pub fn form_fields(object: ObjectType, creating: bool) -> Vec<&'static Field> {
+/// The built-in fields a form offers the reader: hidden ones left out.
+pub fn form_fields(
+    object: ObjectType,
+    creating: bool,
+    fields: &FieldsForCaller,
+) -> Vec<&'static Field> {
     catalogue::all_fields(object)
-        .filter(|f| editable(f, creating))
+        .filter(|f| editable(f, creating) && fields.access(f.name) != FieldAccess::Hidden)
         .collect()
+}
+
+/// The custom fields a form offers the reader.
+fn custom_fields(fields: &FieldsForCaller) -> impl Iterator<Item = &CustomField> {
+    fields
+        .custom
+        .iter()
+        .filter(|d| fields.access(&custom_name(d)) != FieldAccess::Hidden)
+}
+
+pub fn custom_name(d: &CustomField) -> String {
+    format!("custom.{}", d.key)
+}
+
+fn custom_control(kind: CustomKind) -> &'static str {
+    match kind {
+        CustomKind::Text => "text",
+        CustomKind::Number => "decimal",
+        CustomKind::Date => "date",
+        CustomKind::Bool => "checkbox",
+        CustomKind::Select => "select",
+    }
+}
+
+/// The text a custom field's input shows for a stored value.
+fn custom_input_value(v: &Json) -> String {
+    match v {
+        Json::Null => String::new(),
+        Json::Bool(true) => "true".to_owned(),
+        Json::Bool(false) => String::new(),
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A custom field's JSON from what the form sent. A number that does not parse goes as
+/// typed so that the server names what is wrong with it.
+fn custom_json(kind: CustomKind, value: &str) -> Json {
+    let v = value.trim();
+    match kind {
+        CustomKind::Bool => json!(v == "true"),
+        _ if v.is_empty() => Json::Null,
+        CustomKind::Number => v
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| json!(v), Json::Number),
+        _ => json!(v),
+    }
 }
 
 fn control(kind: Kind) -> &'static str {
@@ -126,8 +187,9 @@ pub fn inputs(
     users: &[Choice],
     base_currency: &str,
     zone: &str,
+    fields: &FieldsForCaller,
 ) -> Vec<Input> {
-    form_fields(object, creating)
+    let mut out: Vec<Input> = form_fields(object, creating, fields)
         .into_iter()
         .map(|f| {
             let (stored, stored_currency) = record
@@ -186,10 +248,45 @@ pub fn inputs(
                 },
                 options,
                 required: f.required,
+                readonly: fields.access(f.name) == FieldAccess::ReadOnly,
                 error: error_for(tr, f.name, errors),
             }
         })
-        .collect()
+        .collect();
+    for d in custom_fields(fields) {
+        let name = custom_name(d);
+        let value = match typed {
+            Some(form) => submitted(form, &name).unwrap_or_default().to_owned(),
+            None => record
+                .map(|r| custom_input_value(raw(r, &name)))
+                .unwrap_or_default(),
+        };
+        let options = if d.kind == CustomKind::Select {
+            std::iter::once(String::new())
+                .chain(d.options.iter().cloned())
+                .map(|o| Choice {
+                    selected: o == value,
+                    label: o.clone(),
+                    value: o,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        out.push(Input {
+            id: format!("f-custom-{}", d.key),
+            label: d.label.clone(),
+            control: custom_control(d.kind),
+            value,
+            currency: String::new(),
+            options,
+            required: d.required,
+            readonly: fields.access(&name) == FieldAccess::ReadOnly,
+            error: error_for(tr, &name, errors),
+            name,
+        });
+    }
+    out
 }
 
 /// The message for a field, in the reader's language: the server's own words in English
@@ -210,11 +307,20 @@ fn belongs_to(error_field: &str, field: &str) -> bool {
 }
 
 /// Errors about fields the form does not show, to list above it.
-pub fn unplaced(object: ObjectType, creating: bool, errors: &[FieldError]) -> Vec<&FieldError> {
-    let fields = form_fields(object, creating);
+pub fn unplaced<'e>(
+    object: ObjectType,
+    creating: bool,
+    errors: &'e [FieldError],
+    fields: &FieldsForCaller,
+) -> Vec<&'e FieldError> {
+    let built_in = form_fields(object, creating, fields);
+    let custom: Vec<String> = custom_fields(fields).map(custom_name).collect();
     errors
         .iter()
-        .filter(|e| !fields.iter().any(|f| belongs_to(&e.field, f.name)))
+        .filter(|e| {
+            !built_in.iter().any(|f| belongs_to(&e.field, f.name))
+                && !custom.iter().any(|c| belongs_to(&e.field, c))
+        })
         .collect()
 }
 
@@ -255,9 +361,13 @@ pub fn body(
     form: &[(String, String)],
     current: Option<&Json>,
     zone: &str,
+    fields: &FieldsForCaller,
 ) -> Map<String, Json> {
     let mut out = Map::new();
-    for f in form_fields(object, creating) {
+    for f in form_fields(object, creating, fields) {
+        if fields.access(f.name) != FieldAccess::ReadWrite {
+            continue;
+        }
         let value = submitted(form, f.name).unwrap_or_default();
         let currency = submitted(form, &format!("{}__currency", f.name)).unwrap_or_default();
         if submitted(form, f.name).is_none() && f.kind != Kind::Bool {
@@ -282,6 +392,26 @@ pub fn body(
             }
         }
         insert_path(&mut out, f.name, json);
+    }
+    let mut custom = Map::new();
+    for d in custom_fields(fields) {
+        let name = custom_name(d);
+        if fields.access(&name) != FieldAccess::ReadWrite {
+            continue;
+        }
+        let Some(value) = submitted(form, &name) else {
+            continue;
+        };
+        let unchanged = match current {
+            Some(r) => custom_input_value(raw(r, &name)).trim() == value.trim(),
+            None => value.trim().is_empty() || (d.kind == CustomKind::Bool && value != "true"),
+        };
+        if !unchanged {
+            custom.insert(d.key.clone(), custom_json(d.kind, value));
+        }
+    }
+    if !custom.is_empty() {
+        out.insert("custom".into(), Json::Object(custom));
     }
     out
 }
@@ -328,6 +458,7 @@ mod tests {
             ]),
             None,
             "UTC",
+            &FieldsForCaller::unrestricted(),
         );
         assert_eq!(
             Json::Object(b),
@@ -352,6 +483,7 @@ mod tests {
             ]),
             Some(&current),
             "UTC",
+            &FieldsForCaller::unrestricted(),
         );
         assert_eq!(
             Json::Object(b),
@@ -367,6 +499,7 @@ mod tests {
             &form(&[("subject", "Call"), ("due_at", "2026-11-23T14:05")]),
             None,
             "Europe/Warsaw",
+            &FieldsForCaller::unrestricted(),
         );
         assert_eq!(b.get("due_at"), Some(&json!("2026-11-23T13:05:00Z")));
     }

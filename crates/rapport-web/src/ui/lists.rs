@@ -3,13 +3,16 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use rapport_app::record_settings::FieldsForCaller;
 use rapport_app::{App, AppError, Caller, exports, records, saved_views, tags};
 use rapport_core::catalogue::{self, Field, Kind};
 use rapport_core::object::ObjectType;
 use rapport_core::query::Op;
+use rapport_core::record::FieldAccess;
 use serde_json::{Map, Value as Json, json};
 use uuid::Uuid;
 
+use super::forms::custom_name;
 use super::i18n::Tr;
 use super::page::{
     Chrome, Page, Submission, app_error, form_pairs, form_value, local_path, render,
@@ -140,9 +143,29 @@ fn choices_of_fields(
         .collect()
 }
 
+/// The custom fields a list offers as columns and filters: those the reader may see.
+fn custom_choices<'f>(
+    fields: &'f FieldsForCaller,
+    selected: impl Fn(&str) -> bool + 'f,
+) -> impl Iterator<Item = Choice> + 'f {
+    fields
+        .custom
+        .iter()
+        .filter(|d| fields.access(&custom_name(d)) != FieldAccess::Hidden)
+        .map(move |d| {
+            let value = custom_name(d);
+            Choice {
+                selected: selected(&value),
+                label: d.label.clone(),
+                value,
+            }
+        })
+}
+
 fn filter_view(
     tr: Tr,
     object: ObjectType,
+    fields_for: &FieldsForCaller,
     row: Option<&FilterRow>,
     remove: Option<String>,
 ) -> FilterView {
@@ -158,6 +181,7 @@ fn filter_view(
         catalogue::all_fields(object).filter(|f| f.filter && !f.operators().is_empty()),
         field,
     ));
+    fields.extend(custom_choices(fields_for, |name| name == field));
     FilterView {
         fields,
         ops: Op::ALL
@@ -210,10 +234,18 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
             .collect();
         // The default columns stay out of links so a change of defaults reaches old links.
     }
+    let fields_for = super::record::field_settings(&s.app, &caller, object).await;
+    let custom_def = |name: &str| {
+        fields_for
+            .custom
+            .iter()
+            .find(|d| custom_name(d) == name)
+            .cloned()
+    };
     let cols: Vec<String> = address
         .cols
         .iter()
-        .filter(|c| catalogue::find(object, c).is_some())
+        .filter(|c| catalogue::find(object, c).is_some() || custom_def(c).is_some())
         .cloned()
         .collect();
     let names = match super::names::names(
@@ -240,7 +272,9 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
     let columns = cols
         .iter()
         .map(|name| {
-            let sortable = catalogue::find(object, name).is_some_and(|f| f.sort);
+            let custom = custom_def(name);
+            let sortable =
+                custom.is_some() || catalogue::find(object, name).is_some_and(|f| f.sort);
             let (aria_sort, next) = if current_sort == *name {
                 ("ascending", format!("-{name}"))
             } else if current_sort == format!("-{name}") {
@@ -249,7 +283,7 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
                 ("none", name.clone())
             };
             Column {
-                label: tr.field(name),
+                label: custom.map_or_else(|| tr.field(name), |d| d.label),
                 sort_href: sortable.then(|| link_address.href(&path, None, Some(&next))),
                 aria_sort,
             }
@@ -265,7 +299,10 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
                 href: record_href(object, &id),
                 cells: cols
                     .iter()
-                    .map(|c| show::cell(tr, &zone, object, c, show::raw(r, c), &names))
+                    .map(|c| match custom_def(c) {
+                        Some(d) => show::custom_cell(tr, d.kind, show::raw(r, c)),
+                        None => show::cell(tr, &zone, object, c, show::raw(r, c), &names),
+                    })
                     .collect(),
                 id,
             }
@@ -279,12 +316,13 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
             filter_view(
                 tr,
                 object,
+                &fields_for,
                 Some(f),
                 Some(link_address.without_filter(i).href(&path, None, None)),
             )
         })
         .collect();
-    filters.push(filter_view(tr, object, None, None));
+    filters.push(filter_view(tr, object, &fields_for, None, None));
     let owners: Vec<Choice> = names
         .users
         .iter()
@@ -358,6 +396,9 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
                 label: tr.field(f.name),
                 selected: cols.iter().any(|c| c == f.name),
             })
+            .chain(custom_choices(&fields_for, |name| {
+                cols.iter().any(|c| c == name)
+            }))
             .collect(),
         columns,
         rows,

@@ -24,6 +24,7 @@ mod profile;
 mod query;
 mod record;
 mod search;
+mod settings;
 mod show;
 
 use axum::Router;
@@ -252,6 +253,7 @@ pub fn routes() -> Vec<UiRoute> {
             ),
         ),
     ];
+    out.extend(settings::routes());
     for object in OBJECTS {
         out.extend(object_routes(object));
     }

@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use rapport_app::record_settings::{self, FieldsForCaller};
 use rapport_app::timeline::{self, Item};
 use rapport_app::{App, AppError, Caller, commands, records, sharing};
 use rapport_core::access::Grantee;
@@ -107,6 +108,18 @@ async fn load(
     let id = parse_id(raw_id)?;
     let view = records::get(&s.app, caller, object, id, None).await?;
     Ok((id, view))
+}
+
+/// The object's custom fields and the reader's field access. Without them a form still
+/// works (the server checks every rule again), so a failure to read them is only logged.
+pub async fn field_settings(app: &App, caller: &Caller, object: ObjectType) -> FieldsForCaller {
+    match record_settings::fields_for(app, caller, object).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(error = %e, "field settings could not be read");
+            FieldsForCaller::unrestricted()
+        }
+    }
 }
 
 async fn base_currency(app: &App, caller: &Caller) -> String {
@@ -342,6 +355,7 @@ pub async fn show_record(
         Ok(n) => n,
         Err(e) => return app_error(tr, e),
     };
+    let custom = field_settings(&s.app, &caller, object).await.custom;
     let details = show::detail_fields(object)
         .filter(|f| !show::is_empty(show::raw(&view.json, f.name)))
         .map(|f| Detail {
@@ -355,6 +369,13 @@ pub async fn show_record(
                 &names,
             ),
         })
+        .chain(custom.iter().filter_map(|d| {
+            let v = show::raw(&view.json, &forms::custom_name(d));
+            (!show::is_empty(v)).then(|| Detail {
+                label: d.label.clone(),
+                cell: show::custom_cell(tr, d.kind, v),
+            })
+        }))
         .collect();
     let cursor = form_value(&query, "timeline");
     let (timeline, next) =
@@ -481,6 +502,7 @@ async fn form_view(
     if let Some(r) = shown.as_mut() {
         named_references(&s.app, &caller, object, r).await;
     }
+    let fields = field_settings(&s.app, &caller, object).await;
     let inputs = forms::inputs(
         tr,
         object,
@@ -491,8 +513,9 @@ async fn form_view(
         &users,
         &base,
         page.zone(),
+        &fields,
     );
-    let mut listed: Vec<String> = forms::unplaced(object, creating, errors)
+    let mut listed: Vec<String> = forms::unplaced(object, creating, errors, &fields)
         .into_iter()
         .map(|e| format!("{}: {}", tr.field(&e.field), e.message))
         .collect();
@@ -532,7 +555,8 @@ pub async fn new_form(s: AppState, page: Page, object: ObjectType) -> Response {
 pub async fn create(s: AppState, sub: Submission, object: ObjectType) -> Response {
     let Submission { page, form } = sub;
     let caller = page.caller();
-    let mut json = forms::body(object, true, &form, None, page.zone());
+    let fields = field_settings(&s.app, &caller, object).await;
+    let mut json = forms::body(object, true, &form, None, page.zone(), &fields);
     let lookup = resolve_references(&s.app, &caller, object, &mut json).await;
     let result = if lookup.is_empty() {
         records::create(&s.app, &caller, object, &json).await
@@ -623,7 +647,8 @@ pub async fn update(s: AppState, sub: Submission, object: ObjectType, raw_id: St
     let version = form_value(&form, "_version").and_then(|v| v.parse::<i64>().ok());
     let mut shown = current.json.clone();
     named_references(&s.app, &caller, object, &mut shown).await;
-    let mut json = forms::body(object, false, &form, Some(&shown), page.zone());
+    let fields = field_settings(&s.app, &caller, object).await;
+    let mut json = forms::body(object, false, &form, Some(&shown), page.zone(), &fields);
     let lookup = resolve_references(&s.app, &caller, object, &mut json).await;
     let result = if !lookup.is_empty() {
         Err(AppError::Invalid(lookup))
@@ -711,7 +736,15 @@ pub async fn log_activity(
         Err(e) => return app_error(tr, e),
     };
     let kind = form_value(&form, "kind").unwrap_or("note");
-    let mut json = forms::body(ObjectType::Activity, true, &form, None, page.zone());
+    let fields = field_settings(&s.app, &page.caller(), ObjectType::Activity).await;
+    let mut json = forms::body(
+        ObjectType::Activity,
+        true,
+        &form,
+        None,
+        page.zone(),
+        &fields,
+    );
     json.insert("kind".into(), json!(kind));
     json.insert(
         "links".into(),

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use rapport_app::model::User;
 use rapport_app::search::describe;
 use rapport_core::catalogue::{self, Field, Kind};
+use rapport_core::custom::CustomKind;
 use rapport_core::format;
 use rapport_core::object::ObjectType;
 use rapport_core::time::Timestamp;
@@ -168,6 +169,17 @@ pub fn cell(tr: Tr, zone: &str, object: ObjectType, name: &str, v: &Json, names:
         }),
         _ => Cell::text(plain(v)),
     }
+}
+
+/// How a custom field's value reads on a page.
+pub fn custom_cell(tr: Tr, kind: CustomKind, v: &Json) -> Cell {
+    Cell::text(match (kind, v) {
+        (_, Json::Null) => tr.get("record-empty-value"),
+        (CustomKind::Number, Json::Number(n)) => format::number(tr.locale, &n.to_string()),
+        (CustomKind::Date, Json::String(d)) => format::date(tr.locale, d),
+        (CustomKind::Bool, Json::Bool(b)) => tr.get(if *b { "record-yes" } else { "record-no" }),
+        _ => plain(v),
+    })
 }
 
 fn plain(v: &Json) -> String {

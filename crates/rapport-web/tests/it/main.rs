@@ -13,6 +13,7 @@ mod routes;
 mod session;
 mod support;
 mod ui;
+mod ui_settings;
 mod ui_text;
 mod users_teams_tokens;
 mod views;

@@ -7,7 +7,7 @@ use rapport_core::Role;
 use crate::support::{PASSWORD, Res, Server};
 
 /// A browser: a session cookie and the page's CSRF token.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     s: &'a Server,
     cookie: Option<String>,
     csrf: String,
@@ -22,14 +22,14 @@ fn form_body(pairs: &[(&str, &str)]) -> String {
     s.finish()
 }
 
-fn attr<'t>(html: &'t str, marker: &str) -> Option<&'t str> {
+pub(crate) fn attr<'t>(html: &'t str, marker: &str) -> Option<&'t str> {
     let start = html.find(marker)? + marker.len();
     let end = html[start..].find('"')?;
     Some(&html[start..start + end])
 }
 
 impl<'a> Browser<'a> {
-    fn anonymous(s: &'a Server) -> Self {
+    pub(crate) fn anonymous(s: &'a Server) -> Self {
         Browser {
             s,
             cookie: None,
@@ -38,7 +38,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn signed_in(s: &'a Server, email: &str) -> Self {
+    pub(crate) async fn signed_in(s: &'a Server, email: &str) -> Self {
         // Sign-ins are limited to a burst of ten a minute; tests that sign in often wait
         // on the test clock for a token to come back rather than hit the limit.
         s.clock.advance(std::time::Duration::from_secs(7));
@@ -70,12 +70,12 @@ impl<'a> Browser<'a> {
         req
     }
 
-    async fn get(&self, path: &str) -> Res {
+    pub(crate) async fn get(&self, path: &str) -> Res {
         self.with(self.s.get(path)).send().await
     }
 
     /// A same-origin form post, as a browser sends it.
-    async fn post(&self, path: &str, pairs: &[(&str, &str)]) -> Res {
+    pub(crate) async fn post(&self, path: &str, pairs: &[(&str, &str)]) -> Res {
         self.with(self.s.post(path))
             .header("sec-fetch-site", "same-origin")
             .raw("application/x-www-form-urlencoded", form_body(pairs))
@@ -84,14 +84,14 @@ impl<'a> Browser<'a> {
     }
 
     /// A form post carrying this session's CSRF token.
-    async fn submit(&self, path: &str, pairs: &[(&str, &str)]) -> Res {
+    pub(crate) async fn submit(&self, path: &str, pairs: &[(&str, &str)]) -> Res {
         let mut all = vec![("_csrf", self.csrf.as_str())];
         all.extend_from_slice(pairs);
         self.post(path, &all).await
     }
 }
 
-fn location(res: &Res) -> &str {
+pub(crate) fn location(res: &Res) -> &str {
     res.header("location").unwrap_or_default()
 }
 

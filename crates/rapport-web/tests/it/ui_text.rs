@@ -65,6 +65,8 @@ const SAME_EVERYWHERE: &[&str] = &[
     "record-empty-value",
     "enum-kind-sms",
     "enum-preferred_channel-sms",
+    // Only values and punctuation: "Talk (20%)".
+    "settings-stage-summary",
 ];
 
 #[test]
@@ -155,6 +157,8 @@ fn used_keys(text: &str, template: bool) -> Vec<String> {
         "error-",
         "board-",
         "convert-",
+        "settings-",
+        "audit-",
     ];
     // In templates only arguments count: element ids may look like message ids.
     let pieces: Vec<&str> = if template {
@@ -250,4 +254,42 @@ fn templates_hold_no_words_of_their_own() {
 fn the_raw_text_check_finds_words_between_tags() {
     let left = raw_text("<p>{{ c.t(\"x\") }} Hello {% if a %}<b>x</b>{% endif %}</p>");
     assert_eq!(left.trim(), "Hello x");
+}
+
+/// Keys the settings pages build with `format!` from the core's own lists, so a new role,
+/// audit action, situation, stage kind or custom field type cannot ship without a label.
+#[test]
+fn every_settings_value_built_from_the_core_has_a_label() {
+    use rapport_core::Role;
+    use rapport_core::access::{Reach, Situation};
+    use rapport_core::audit::AuditAction;
+    use rapport_core::custom::CustomKind;
+    use rapport_core::pipeline::StageKind;
+    let en = ids(english());
+    let mut wanted: Vec<String> = Vec::new();
+    for a in AuditAction::ALL {
+        wanted.push(format!("audit-action-{}", a.as_str().replace('.', "-")));
+    }
+    for r in Role::ALL {
+        wanted.push(format!("settings-role-{}", r.as_str()));
+        wanted.push(format!("settings-role-{}-summary", r.as_str()));
+    }
+    for s in Situation::ALL {
+        wanted.push(format!("settings-situation-{}", s.as_str()));
+    }
+    for r in [Reach::None, Reach::Read, Reach::ReadWrite] {
+        wanted.push(format!("settings-reach-{}", r.as_str()));
+    }
+    for k in CustomKind::ALL {
+        wanted.push(format!("settings-field-kind-{}", k.as_str()));
+    }
+    for k in [StageKind::Open, StageKind::Won, StageKind::Lost] {
+        wanted.push(format!("settings-stage-kind-{}", k.as_str()));
+        wanted.push(format!("settings-stage-default-{}", k.as_str()));
+    }
+    for k in ["user", "operator", "anonymous"] {
+        wanted.push(format!("audit-actor-{k}"));
+    }
+    let missing: Vec<&String> = wanted.iter().filter(|k| !en.contains(k)).collect();
+    assert!(missing.is_empty(), "no label for {missing:?}");
 }
