@@ -1,5 +1,6 @@
-//! The timeline of a contact or company (DESIGN §4.6): activities and field changes, newest
-//! first. Hidden fields are left out of change entries as they are out of records.
+//! The timeline of a contact, company, lead or opportunity (DESIGN §4.6): activities and
+//! audited changes (stage moves, conversion), newest first. Hidden fields are left out of
+//! change entries as they are out of records.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -72,7 +73,7 @@ pub async fn page(
     cursor: Option<&str>,
     limit: Option<u64>,
 ) -> AppResult<TimelinePage> {
-    if !matches!(object, ObjectType::Contact | ObjectType::Company) {
+    if object == ObjectType::Activity {
         return Err(AppError::NotFound);
     }
     let after = decode(cursor)?;

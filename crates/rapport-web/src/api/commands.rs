@@ -376,6 +376,36 @@ pub async fn company_timeline(
     timeline_of(&s, &c, ObjectType::Company, id, &params).await
 }
 
+#[utoipa::path(get, path = "/leads/{id}/timeline", tag = "leads", operation_id = "get_lead_timeline",
+    params(("id" = Uuid, Path, description = "The lead's id"),
+        ("limit" = Option<u64>, Query, description = "Entries per page, 1 to 200"),
+        ("cursor" = Option<String>, Query, description = "The next_cursor of the previous page")),
+    responses((status = 200, description = "Activities and changes (conversion included), newest first", body = TimelineDto)),
+    security(("bearer" = [])))]
+pub async fn lead_timeline(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    PathUuid(id): PathUuid,
+    params: RawParams,
+) -> ApiResult<JsonResponse<TimelineDto>> {
+    timeline_of(&s, &c, ObjectType::Lead, id, &params).await
+}
+
+#[utoipa::path(get, path = "/opportunities/{id}/timeline", tag = "opportunities", operation_id = "get_opportunity_timeline",
+    params(("id" = Uuid, Path, description = "The opportunity's id"),
+        ("limit" = Option<u64>, Query, description = "Entries per page, 1 to 200"),
+        ("cursor" = Option<String>, Query, description = "The next_cursor of the previous page")),
+    responses((status = 200, description = "Activities and changes (stage moves included), newest first", body = TimelineDto)),
+    security(("bearer" = [])))]
+pub async fn opportunity_timeline(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    PathUuid(id): PathUuid,
+    params: RawParams,
+) -> ApiResult<JsonResponse<TimelineDto>> {
+    timeline_of(&s, &c, ObjectType::Opportunity, id, &params).await
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = SearchHit)]
 pub struct SearchHitDto {

@@ -133,6 +133,8 @@ fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(commands::complete))
         .routes(routes!(commands::contact_timeline))
         .routes(routes!(commands::company_timeline))
+        .routes(routes!(commands::lead_timeline))
+        .routes(routes!(commands::opportunity_timeline))
         .routes(routes!(commands::search))
         .routes(routes!(jobs::create_import))
         .routes(routes!(jobs::get_import))

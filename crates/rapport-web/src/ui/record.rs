@@ -243,7 +243,7 @@ async fn timeline_entries(
     cursor: Option<&str>,
     names: &Names,
 ) -> (Vec<TimelineEntry>, Option<String>) {
-    if !matches!(object, ObjectType::Contact | ObjectType::Company) {
+    if object == ObjectType::Activity {
         return (Vec::new(), None);
     }
     let Ok(page) = timeline::page(app, caller, object, id, cursor, Some(30)).await else {
@@ -289,7 +289,25 @@ async fn timeline_entries(
                             .collect()
                     })
                     .unwrap_or_default();
+                let moved_to = changes.as_array().and_then(|list| {
+                    list.iter()
+                        .find(|c| c.get("field").and_then(Json::as_str) == Some("stage_id"))
+                        .and_then(|c| c.get("after").and_then(Json::as_str))
+                        .map(|to| {
+                            names
+                                .records
+                                .get(to)
+                                .cloned()
+                                .unwrap_or_else(|| to.to_owned())
+                        })
+                });
                 let text = match action.as_str() {
+                    "opportunity.stage_changed" => tr.args2(
+                        "record-stage-moved",
+                        ("who", &who),
+                        ("stage", moved_to.as_deref().unwrap_or_default()),
+                    ),
+                    "lead.converted" => tr.arg("record-converted-by", "who", &who),
                     a if a.ends_with("created") => tr.arg("record-created-by", "who", &who),
                     a if a.ends_with("deleted") => tr.arg("record-deleted-by", "who", &who),
                     a if a.ends_with("restored") => tr.arg("record-restored-by", "who", &who),

@@ -977,6 +977,14 @@ async fn the_board_shows_deals_by_stage_and_moves_them_by_the_rules() {
         assert!(column(&board.text, &stages[2]).contains("Board deal"));
         assert!(!column(&board.text, &stages[0]).contains("Board deal"));
         assert!(board.text.contains("role=\"status\""));
+        // The move is on the deal's own timeline, by name.
+        let third = rapport_core::pipeline::DEFAULT_STAGES[2].0;
+        let deal_page = b.get(&format!("/opportunities/{deal}")).await;
+        let timeline = deal_page.text.split("id=\"timeline\"").nth(1).unwrap();
+        assert!(
+            timeline.contains(&format!("moved it to {third}")),
+            "{timeline}"
+        );
 
         // Lost needs a reason: the page asks for it by its field and nothing moves.
         let res = b

@@ -512,6 +512,15 @@ async fn the_roles_page_follows_the_policy_and_the_audit_log_shows_who_did_what(
         let rows = table_body(&only.text, "audit");
         assert!(rows.contains("Team created") && !rows.contains("Signed in"));
         assert!(rows.contains("Audited"), "the entry's detail: {rows}");
+        let res = admin.submit("/companies", &[("name", "Before Ltd")]).await;
+        let company = location(&res).to_owned();
+        let v = version(&admin.get(&format!("{company}/edit")).await.text);
+        admin
+            .submit(&company, &[("_version", &v), ("name", "After Ltd")])
+            .await;
+        let changed = admin.get("/settings/audit?action=record.updated").await;
+        let rows = table_body(&changed.text, "audit");
+        assert!(rows.contains("name: Before Ltd → After Ltd"), "{rows}");
 
         let rep = Browser::signed_in(&s, "rep@acme.example.com").await;
         assert_eq!(rep.get("/settings/audit").await.status.as_u16(), 403);

@@ -86,8 +86,8 @@ fn changes_of(tr: Tr, e: &AuditEntry) -> Vec<String> {
             list.iter()
                 .map(|c| {
                     let field = c.get("field").and_then(Json::as_str).unwrap_or_default();
-                    let from = c.get("from").unwrap_or(&Json::Null);
-                    let to = c.get("to").unwrap_or(&Json::Null);
+                    let from = c.get("before").unwrap_or(&Json::Null);
+                    let to = c.get("after").unwrap_or(&Json::Null);
                     format!("{field}: {} → {}", short(from), short(to))
                 })
                 .collect()
