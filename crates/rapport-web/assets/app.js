@@ -15,6 +15,37 @@
     }
   });
 
+  // The quick results under the search box: arrows walk them, Escape closes them.
+  function quickLinks() {
+    return Array.prototype.slice.call(document.querySelectorAll("#quick-results a"));
+  }
+  document.addEventListener("keydown", function (e) {
+    var box = document.getElementById("global-search");
+    var results = document.getElementById("quick-results");
+    if (!box || !results) return;
+    var inside = e.target === box || results.contains(e.target);
+    if (!inside) return;
+    var links = quickLinks();
+    var at = links.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" && links.length) {
+      e.preventDefault();
+      links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (e.key === "ArrowUp" && at >= 0) {
+      e.preventDefault();
+      if (at === 0) box.focus(); else links[at - 1].focus();
+    } else if (e.key === "Escape") {
+      results.textContent = "";
+      box.focus();
+    }
+  });
+  document.addEventListener("click", function (e) {
+    var results = document.getElementById("quick-results");
+    var search = document.getElementById("global-search");
+    if (results && e.target !== search && !results.contains(e.target)) {
+      results.textContent = "";
+    }
+  });
+
   // htmx requests carry the session's CSRF token in a header.
   document.addEventListener("htmx:configRequest", function (e) {
     var token = document.body.getAttribute("data-csrf");

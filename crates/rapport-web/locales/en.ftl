@@ -206,6 +206,7 @@ search-title = Search
 search-results = Results for “{ $query }”
 search-none = Nothing found for “{ $query }”.
 search-hint = Type at least two letters.
+search-all = All results
 
 ## Errors
 error-title = Something went wrong

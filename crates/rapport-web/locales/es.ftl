@@ -206,6 +206,7 @@ search-title = Búsqueda
 search-results = Resultados de «{ $query }»
 search-none = No se encontró nada para «{ $query }».
 search-hint = Escribe al menos dos letras.
+search-all = Todos los resultados
 
 ## Errores
 error-title = Algo salió mal

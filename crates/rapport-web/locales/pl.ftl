@@ -214,6 +214,7 @@ search-title = Wyszukiwanie
 search-results = Wyniki dla „{ $query }”
 search-none = Nie znaleziono wyników dla „{ $query }”.
 search-hint = Wpisz co najmniej dwie litery.
+search-all = Wszystkie wyniki
 
 ## Błędy
 error-title = Coś poszło nie tak

@@ -214,6 +214,7 @@ search-title = Пошук
 search-results = Результати за запитом «{ $query }»
 search-none = За запитом «{ $query }» нічого не знайдено.
 search-hint = Введіть щонайменше дві літери.
+search-all = Усі результати
 
 ## Помилки
 error-title = Щось пішло не так

@@ -1,5 +1,6 @@
-//! Global search (Ctrl+K focuses its box on every page) across every object, under the
-//! access policy.
+//! Global search across every object, under the access policy: a page of results, and the
+//! same results as a fragment that htmx drops under the header's box while one types
+//! (Ctrl+K focuses that box on every page; arrow keys walk the results).
 
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -20,6 +21,15 @@ pub struct HitView {
     pub title: String,
     pub subtitle: String,
     pub href: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "search_quick.html")]
+struct QuickResults {
+    c: Chrome,
+    heading: Option<String>,
+    groups: Vec<(String, Vec<HitView>)>,
+    all_href: String,
 }
 
 #[derive(askama::Template)]
@@ -74,6 +84,16 @@ pub async fn show(State(s): State<AppState>, page: Page, Query(q): Query<SearchQ
             tr.arg("search-results", "query", &q)
         })
     };
+    if page.htmx {
+        return render(&QuickResults {
+            c: page.chrome("search", tr.get("search-title")),
+            all_href: format!("/search?q={}", super::page::urlencode(&q)),
+            heading: (groups.is_empty() && !q.is_empty())
+                .then_some(heading)
+                .flatten(),
+            groups,
+        });
+    }
     render(&SearchPage {
         c: page.chrome("search", tr.get("search-title")),
         q,

@@ -60,7 +60,7 @@ impl<'a> Browser<'a> {
         b
     }
 
-    fn with(&self, mut req: crate::support::Req<'a>) -> crate::support::Req<'a> {
+    pub(crate) fn with(&self, mut req: crate::support::Req<'a>) -> crate::support::Req<'a> {
         if let Some(c) = &self.cookie {
             req = req.header("cookie", c);
         }
@@ -1199,5 +1199,46 @@ async fn sharing_from_the_record_page_opens_a_private_record_to_one_user_until_i
             .await;
         assert_eq!(res.status.as_u16(), 303);
         assert_eq!(rep_b.get(&company).await.status.as_u16(), 404);
+    }
+}
+
+/// The header's search box asks htmx for results while one types: a fragment (no page
+/// around it) of links under the access policy, ending with a link to all results.
+#[tokio::test]
+async fn quick_search_answers_htmx_with_a_fragment_of_readable_records_only() {
+    for s in Server::each("ui quick search").await {
+        let (ws, _) = s.workspace("acme").await;
+        s.user(ws, "rep@acme.example.com", Role::Rep).await;
+        let admin = Browser::signed_in(&s, "admin@acme.example.com").await;
+        for (name, visibility) in [("Quokka Open", "workspace"), ("Quokka Secret", "private")] {
+            let res = admin
+                .submit("/companies", &[("name", name), ("visibility", visibility)])
+                .await;
+            assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        }
+        let rep = Browser::signed_in(&s, "rep@acme.example.com").await;
+        async fn quick(b: &Browser<'_>, q: &str) -> Res {
+            b.with(b.s.get(&format!("/search?q={q}")))
+                .header("hx-request", "true")
+                .send()
+                .await
+        }
+        let res = quick(&rep, "quok").await;
+        assert_eq!(res.status.as_u16(), 200);
+        assert!(!res.text.contains("<html"), "a fragment: {}", res.text);
+        assert!(res.text.contains("Quokka Open"));
+        assert!(
+            !res.text.contains("Quokka Secret"),
+            "not readable by the rep"
+        );
+        assert!(res.text.contains("href=\"/search?q=quok\""));
+        let res = quick(&admin, "quok").await;
+        assert!(res.text.contains("Quokka Secret"));
+        let none = quick(&admin, "zzzzqq").await;
+        assert!(none.text.contains("Nothing found"), "{}", none.text);
+        let empty = quick(&admin, "").await;
+        assert_eq!(empty.text, "", "nothing to show under an empty box");
+        let page = rep.get("/search?q=quok").await;
+        assert!(page.text.contains("<html") && page.text.contains("Quokka Open"));
     }
 }

@@ -105,6 +105,19 @@ try {
     assert.equal(await page.textContent("h1"), companyName);
   });
 
+  await step("Ctrl+K and typing shows matching records; arrows and Enter open one", async () => {
+    await page.goto(`${base}/contacts`);
+    await page.keyboard.press("Control+k");
+    await page.keyboard.type(companyName.slice(0, 12));
+    const hit = page.locator(`#quick-results a:has-text("${companyName}")`);
+    await hit.waitFor();
+    await shot(page, "quick-search");
+    await page.keyboard.press("ArrowDown");
+    const focused = await page.evaluate(() => document.activeElement?.closest("#quick-results") !== null);
+    assert.ok(focused, "ArrowDown moves into the results");
+    await Promise.all([page.waitForURL(companyUrl), page.keyboard.press("Enter")]);
+  });
+
   let contactUrl;
   await step("add a contact at the company, typed by name", async () => {
     await page.goto(`${base}/contacts/new`);
@@ -232,6 +245,40 @@ try {
     assert.ok(await page.isVisible(`a:has-text("${dealName}")`));
     assert.ok(await page.isVisible(`#timeline a:has-text("${callSubject}")`));
     await shot(page, "company");
+    await page.goto(dealUrl);
+    assert.ok(await page.isVisible(`#timeline li:has-text("moved it to Proposal")`));
+    await shot(page, "opportunity");
+  });
+
+  await step("an admin adds a custom field; the company form has it at once", async () => {
+    await page.click(`header a[href="/settings/users"]`);
+    await page.waitForURL(/\/settings\/users$/);
+    await shot(page, "settings-users");
+    await page.click(`nav.tabs a[href="/settings/fields"]`);
+    await page.click(`nav.tabs.sub a[href="/settings/fields?object=company"]`);
+    const key = `tier_${String(stamp).slice(-6)}`;
+    await page.fill("#cf-key", key);
+    await page.fill("#cf-label", "Tier");
+    await page.selectOption("#cf-kind", "select");
+    await page.fill("#cf-options", "Gold\nSilver");
+    await Promise.all([page.waitForURL(/done=created/), page.click("form[action='/settings/fields'] button[type=submit]")]);
+    assert.ok(await page.isVisible(`#custom-fields code:has-text("custom.${key}")`));
+    await shot(page, "settings-fields");
+    await page.goto(`${base}/companies/new`);
+    await page.selectOption(`select[name="custom.${key}"]`, "Gold");
+    await page.fill("#f-name", `Tiered ${stamp}`);
+    await page.click("#record-form button[type=submit]");
+    await page.waitForURL(/\/companies\/[0-9a-f-]{36}$/);
+    assert.ok(await page.isVisible(`dd:has-text("Gold")`));
+    for (const [url, name] of [
+      [`${base}/settings/roles`, "settings-roles"],
+      [`${base}/settings/pipelines`, "settings-pipelines"],
+      [`${base}/settings/access?object=company`, "settings-access"],
+      [`${base}/settings/audit`, "settings-audit"],
+    ]) {
+      await page.goto(url);
+      await shot(page, name);
+    }
   });
 
   await step("a planned meeting shows on the calendar", async () => {
@@ -301,6 +348,12 @@ try {
     await shot(page, "home-pl");
     await page.goto(contactUrl);
     await shot(page, "contact-pl");
+    await page.goto(`${base}/settings/users`);
+    const settings = await page.textContent("main");
+    for (const english of ["Users", "Add a user", "Last sign-in", "May sign in"]) {
+      assert.ok(!settings.includes(english), `"${english}" left in the Polish settings`);
+    }
+    await shot(page, "settings-users-pl");
     await page.goto(`${base}/profile`);
     await page.selectOption("#locale", "en");
     await page.click("form[action='/profile'] button[type=submit]");
@@ -316,6 +369,8 @@ try {
       [contactUrl, "phone-contact"],
       [`${base}/opportunities/board`, "phone-board"],
       [`${base}/calendar?view=month`, "phone-calendar"],
+      [`${base}/settings/users`, "phone-settings-users"],
+      [`${base}/settings/pipelines/new`, "phone-settings-pipeline"],
     ]) {
       await phone.goto(url);
       await shot(phone, name);
