@@ -2,7 +2,7 @@
 //! show (filters and the access policy included), so a board's figures match its cards.
 //!
 //! The aggregate reads only the few columns it sums, straight from the table rather than
-//! over a list's every column, so `opportunities_open_sums_idx` covers it: the board and
+//! over a list's every column, so `opportunities_stage_sums_idx` covers it: the board and
 //! home page sum without touching a table row (3.3 s at 400,000 opportunities before).
 
 use rapport_core::WorkspaceId;
