@@ -1,8 +1,10 @@
 -- The board and the home page sum open deals per stage and currency. This index holds every
 -- column the sum reads and the columns the policy and the board's filters test, so the sum
--- walks index entries of the open stages only and never reads a table row (3.3 s per board at
--- 400,000 opportunities when it read every row of the pipeline).
-CREATE INDEX opportunities_stage_sums_idx ON opportunities (workspace_id, stage_id, amount_currency, amount_minor, probability, pipeline_id, owner_id, visibility) WHERE deleted_at IS NULL;
+-- walks the index entries of the open stages and never reads a table row (3.3 s per board at
+-- 400,000 opportunities when it read every row of the pipeline). deleted_at is always NULL
+-- here, but SQLite counts an index as covering only if it holds every column the query names,
+-- the trash test included.
+CREATE INDEX opportunities_stage_sums_idx ON opportunities (workspace_id, stage_id, amount_currency, amount_minor, probability, pipeline_id, owner_id, visibility, deleted_at) WHERE deleted_at IS NULL;
 
 -- A board column shows its latest arrivals first. The won and lost columns grow for ever,
 -- and with only (pipeline, stage, id) indexed every board view sorted all their deals.
