@@ -96,19 +96,19 @@ async fn stage_totals_count_exactly_what_the_list_shows_to_each_caller() {
         }
         let mut made = Vec::new();
         let deals = [
-            (&rep1, "Alpha one", "private", Some(("100.00", "EUR")), None),
-            (&rep1, "Alpha two", "workspace", Some(("250.50", "EUR")), Some(30)),
-            (&rep1, "Beta team", "team", Some(("40.00", "USD")), None),
-            (&rep2, "Beta hidden", "private", Some(("999.00", "EUR")), None),
-            (&rep2, "Alpha shared", "private", Some(("70.00", "EUR")), None),
-            (&rep2, "Gamma open", "workspace", None, None),
-            (&admin, "Gamma big", "workspace", Some(("5000.00", "EUR")), Some(90)),
-            (&admin, "Alpha private", "private", Some(("12.00", "USD")), None),
-            (&manager, "Delta", "team", Some(("33.00", "EUR")), None),
+            (&rep1, "Alpha one", "private", "100.00 EUR", None),
+            (&rep1, "Alpha two", "workspace", "250.50 EUR", Some(30)),
+            (&rep1, "Beta team", "team", "40.00 USD", None),
+            (&rep2, "Beta hidden", "private", "999.00 EUR", None),
+            (&rep2, "Alpha shared", "private", "70.00 EUR", None),
+            (&rep2, "Gamma open", "workspace", "", None),
+            (&admin, "Gamma big", "workspace", "5000.00 EUR", Some(90)),
+            (&admin, "Alpha private", "private", "12.00 USD", None),
+            (&manager, "Delta", "team", "33.00 EUR", None),
         ];
         for (who, name, visibility, amount, probability) in deals {
             let mut body = json!({"name": name, "visibility": visibility});
-            if let Some((a, c)) = amount {
+            if let Some((a, c)) = amount.split_once(' ') {
                 body["amount"] = json!({"amount": a, "currency": c});
             }
             if let Some(p) = probability {
@@ -144,9 +144,16 @@ async fn stage_totals_count_exactly_what_the_list_shows_to_each_caller() {
         pipelines::move_stage(&env.app, &admin, made[6], &won, None)
             .await
             .unwrap();
-        records::delete(&env.app, &admin, ObjectType::Opportunity, made[8], None, false)
-            .await
-            .unwrap();
+        records::delete(
+            &env.app,
+            &admin,
+            ObjectType::Opportunity,
+            made[8],
+            None,
+            false,
+        )
+        .await
+        .unwrap();
         sharing::create(
             &env.app,
             &rep2,
@@ -170,7 +177,10 @@ async fn stage_totals_count_exactly_what_the_list_shows_to_each_caller() {
         let queries: Vec<Vec<(String, String)>> = vec![
             vec![],
             vec![p("q", "alpha".into())],
-            vec![p("filter[owner_id][eq]", rep1.principal.user_id.as_uuid().to_string())],
+            vec![p(
+                "filter[owner_id][eq]",
+                rep1.principal.user_id.as_uuid().to_string(),
+            )],
             vec![p("filter[pipeline_id][eq]", pipeline.id.to_string())],
             vec![
                 p("filter[pipeline_id][eq]", pipeline.id.to_string()),

@@ -192,13 +192,10 @@ impl Db {
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                sqlx::raw_sql(AssertSqlSafe(format!(
-                    "ANALYZE {}",
-                    tables.join(", ")
-                )))
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
+                sqlx::raw_sql(AssertSqlSafe(format!("ANALYZE {}", tables.join(", "))))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
                 tx.commit().await.map_err(map_err)
             }
         }

@@ -144,7 +144,11 @@ async fn optimize_analyzes_postgres_tables_never_analyzed_and_then_leaves_them_b
     crate::support::workspace(&tdb.db, "acme").await;
     let mut c = tdb.db.read().await.expect("conn");
     let before = rapport_store::testing::last_analyzed(&mut c, "contacts").await;
-    assert_eq!(before.expect("stats"), None, "a fresh database has no statistics");
+    assert_eq!(
+        before.expect("stats"),
+        None,
+        "a fresh database has no statistics"
+    );
     tdb.db.optimize().await.expect("optimize");
     let mut first = Vec::new();
     for table in ["workspaces", "contacts", "opportunities", "activities"] {
