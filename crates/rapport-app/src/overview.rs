@@ -150,8 +150,14 @@ pub async fn stage_totals(
     }
     q.sort.clear();
     let ws = caller.principal.workspace_id;
-    let sums = records::opportunity_sums(&mut c, ws, &ctx.viewer, &q).await?;
     let pipelines = rapport_store::pipelines::list(&mut c, ws).await?;
+    let open: Vec<Uuid> = pipelines
+        .iter()
+        .flat_map(|p| p.stages.iter())
+        .filter(|s| s.kind == StageKind::Open)
+        .map(|s| s.id)
+        .collect();
+    let sums = records::opportunity_sums(&mut c, ws, &ctx.viewer, &q, &open).await?;
     let mut out = Vec::new();
     for p in &pipelines {
         for stage in p.stages.iter().filter(|s| s.kind == StageKind::Open) {

@@ -554,6 +554,8 @@ pub async fn import<R: Read + Send>(
         .await?;
         w.commit().await?;
         report.committed = true;
+        crate::imports::refresh_statistics_after(app, report.imported + report.contacts_created)
+            .await;
     }
     Ok(report)
 }

@@ -45,6 +45,7 @@ const SQLITE: &[Migration] = migrations!("sqlite":
     (6, "list_indexes", "0006_list_indexes.sql"),
     (7, "search_index_by_object", "0007_search_index_by_object.sql"),
     (8, "saved_views", "0008_saved_views.sql"),
+    (9, "home_and_board_indexes", "0009_home_and_board_indexes.sql"),
 );
 const POSTGRES: &[Migration] = migrations!("postgres":
     (1, "foundation", "0001_foundation.sql"),
@@ -55,6 +56,7 @@ const POSTGRES: &[Migration] = migrations!("postgres":
     (6, "list_indexes", "0006_list_indexes.sql"),
     (7, "search_index_by_object", "0007_search_index_by_object.sql"),
     (8, "saved_views", "0008_saved_views.sql"),
+    (9, "home_and_board_indexes", "0009_home_and_board_indexes.sql"),
 );
 
 pub fn embedded(backend: Backend) -> &'static [Migration] {

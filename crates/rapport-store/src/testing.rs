@@ -228,6 +228,22 @@ pub async fn statement_timeout(c: &mut crate::Conn) -> Result<String, StoreError
     c.fetch_one(&q).await?.string("t")
 }
 
+/// When PostgreSQL last analyzed `table` on request (not autovacuum), as text; `None` never.
+pub async fn last_analyzed(c: &mut crate::Conn, table: &str) -> Result<Option<String>, StoreError> {
+    use sea_query::{Expr, Query};
+    let q = Query::select()
+        .expr_as(
+            Expr::cust_with_values(
+                "(SELECT last_analyze::text FROM pg_stat_user_tables \
+                 WHERE schemaname = current_schema() AND relname = $1)",
+                [table],
+            ),
+            "t",
+        )
+        .to_owned();
+    c.fetch_one(&q).await?.opt_string("t")
+}
+
 /// Runs a PostgreSQL statement that takes `seconds`, as a runaway query would.
 pub async fn slow_statement(db: &Db, seconds: u32) -> Result<(), StoreError> {
     use sea_query::{Expr, Query};

@@ -7,6 +7,7 @@ mod backup;
 mod copy;
 mod demo;
 mod imports;
+mod overview;
 mod records;
 mod support;
 mod teams;

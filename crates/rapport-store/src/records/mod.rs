@@ -434,11 +434,28 @@ fn list_select(
     query: &ListQuery,
     search_terms: &[String],
 ) -> (SelectStatement, bool) {
-    let searching = !search_terms.is_empty();
-    let mut q = if searching {
+    let mut q = list_rows(backend, ws, object, viewer, query, search_terms);
+    select_columns(&mut q, object);
+    (q, !search_terms.is_empty())
+}
+
+/// FROM and WHERE of a list (search, workspace, trash, access policy, filters) with no
+/// columns yet, so that aggregates over a list read only the columns they need and an
+/// index can cover them, while counting exactly the rows the list shows.
+fn list_rows(
+    backend: Backend,
+    ws: WorkspaceId,
+    object: ObjectType,
+    viewer: &Viewer,
+    query: &ListQuery,
+    search_terms: &[String],
+) -> SelectStatement {
+    let mut q = Query::select();
+    if search_terms.is_empty() {
+        q.from_as(table(object), r());
+    } else {
         // The search comes first in FROM: SQLite joins in FROM order when told CROSS JOIN,
         // and its planner otherwise runs the full-text query once per record.
-        let mut q = Query::select();
         q.from_subquery(
             search::matching(backend, ws, object, search_terms),
             Alias::new("s"),
@@ -455,11 +472,7 @@ fn list_select(
                 q.join_as(sea_query::JoinType::InnerJoin, table(object), r(), on);
             }
         }
-        select_columns(&mut q, object);
-        q
-    } else {
-        select_all(object)
-    };
+    }
     scope(
         &mut q,
         ws,
@@ -475,7 +488,7 @@ fn list_select(
     for f in &query.filters {
         q.cond_where(listing::filter(backend, ws, object, f));
     }
-    (q, searching)
+    q
 }
 
 /// The ORDER BY of a list: the requested keys; by relevance when searching without them;

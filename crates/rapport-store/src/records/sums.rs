@@ -1,15 +1,20 @@
 //! Totals of open deals by stage, over exactly the records a list with the same query would
 //! show (filters and the access policy included), so a board's figures match its cards.
+//!
+//! The aggregate reads only the few columns it sums, straight from the table rather than
+//! over a list's every column, so `opportunities_stage_sums_idx` covers it: the board and
+//! home page sum without touching a table row (3.3 s at 400,000 opportunities before).
 
 use rapport_core::WorkspaceId;
 use rapport_core::access::Viewer;
 use rapport_core::object::ObjectType;
 use rapport_core::query::ListQuery;
-use sea_query::{Alias, Expr, Query};
+use sea_query::{Alias, Expr, ExprTrait};
 use uuid::Uuid;
 
-use super::list_select;
-use crate::db::Conn;
+use super::list_rows;
+use super::listing::r;
+use crate::db::{Conn, opt_uuid};
 use crate::error::StoreError;
 
 /// One stage's deals in one currency.
@@ -26,21 +31,26 @@ pub struct StageSum {
     pub unweighted_minor: i64,
 }
 
+/// Sums per stage and currency of the deals in `stages` (the open stages: won and lost
+/// columns grow for ever, and summing them would cost more with every closed deal) that a
+/// list with `query` would show.
 pub async fn opportunity_sums(
     c: &mut Conn,
     ws: WorkspaceId,
     viewer: &Viewer,
     query: &ListQuery,
+    stages: &[Uuid],
 ) -> Result<Vec<StageSum>, StoreError> {
     let terms_text = query
         .q
         .as_deref()
         .map(rapport_core::fold::search_terms)
         .unwrap_or_default();
-    if query.q.is_some() && terms_text.is_empty() {
+    if stages.is_empty() || (query.q.is_some() && terms_text.is_empty()) {
         return Ok(Vec::new());
     }
-    let (inner, _) = list_select(
+    let col = |c: &str| Expr::col((r(), Alias::new(c)));
+    let mut q = list_rows(
         c.backend(),
         ws,
         ObjectType::Opportunity,
@@ -48,28 +58,26 @@ pub async fn opportunity_sums(
         query,
         &terms_text,
     );
-    let q = Query::select()
-        .column(Alias::new("stage_id"))
-        .column(Alias::new("amount_currency"))
+    q.and_where(col("stage_id").is_in(stages.iter().map(|s| opt_uuid(Some(*s)))))
+        .column((r(), Alias::new("stage_id")))
+        .column((r(), Alias::new("amount_currency")))
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
         .expr_as(
-            Expr::cust("CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT)"),
+            Expr::cust("CAST(COALESCE(SUM(r.amount_minor), 0) AS BIGINT)"),
             Alias::new("total"),
         )
         .expr_as(
-            Expr::cust("CAST(COALESCE(SUM(amount_minor * probability), 0) AS BIGINT)"),
+            Expr::cust("CAST(COALESCE(SUM(r.amount_minor * r.probability), 0) AS BIGINT)"),
             Alias::new("weighted"),
         )
         .expr_as(
             Expr::cust(
-                "CAST(COALESCE(SUM(CASE WHEN probability IS NULL THEN amount_minor END), 0) AS BIGINT)",
+                "CAST(COALESCE(SUM(CASE WHEN r.probability IS NULL THEN r.amount_minor END), 0) AS BIGINT)",
             ),
             Alias::new("unweighted"),
         )
-        .from_subquery(inner, Alias::new("o"))
-        .group_by_col(Alias::new("stage_id"))
-        .group_by_col(Alias::new("amount_currency"))
-        .to_owned();
+        .group_by_col((r(), Alias::new("stage_id")))
+        .group_by_col((r(), Alias::new("amount_currency")));
     let rows = c.fetch_all(&q).await?;
     rows.iter()
         .map(|row| {

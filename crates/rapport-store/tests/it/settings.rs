@@ -134,3 +134,39 @@ async fn a_statement_timeout_cancels_runaway_queries_but_not_whole_table_work() 
         "0"
     );
 }
+
+#[tokio::test]
+async fn optimize_analyzes_postgres_tables_never_analyzed_and_then_leaves_them_be() {
+    let Some(tdb) = TestDb::postgres().await.expect("pg") else {
+        rapport_store::testing::skip("optimize", "RAPPORT_TEST_PG_URL is not set");
+        return;
+    };
+    crate::support::workspace(&tdb.db, "acme").await;
+    let mut c = tdb.db.read().await.expect("conn");
+    let before = rapport_store::testing::last_analyzed(&mut c, "contacts").await;
+    assert_eq!(
+        before.expect("stats"),
+        None,
+        "a fresh database has no statistics"
+    );
+    tdb.db.optimize().await.expect("optimize");
+    let mut first = Vec::new();
+    for table in ["workspaces", "contacts", "opportunities", "activities"] {
+        let at = rapport_store::testing::last_analyzed(&mut c, table)
+            .await
+            .expect("stats");
+        assert!(at.is_some(), "{table} was not analyzed");
+        first.push(at);
+    }
+    // Nothing changed since: a second run (every start-up runs one) analyzes nothing.
+    tdb.db.optimize().await.expect("optimize again");
+    for (table, at) in ["workspaces", "contacts", "opportunities", "activities"]
+        .into_iter()
+        .zip(first)
+    {
+        let again = rapport_store::testing::last_analyzed(&mut c, table)
+            .await
+            .expect("stats");
+        assert_eq!(again, at, "{table} was analyzed again");
+    }
+}
