@@ -26,7 +26,7 @@ async fn list_with(env: &Env, who: &Caller, params: &[(String, String)]) -> Vec<
         }
         let page = records::list(&env.app, who, ObjectType::Opportunity, &p)
             .await
-            .unwrap();
+            .unwrap_or_else(|e| panic!("{} {p:?}: {e:?}", env.backend()));
         out.extend(page.items);
         match page.next_cursor {
             Some(c) => cursor = Some(c),
