@@ -288,6 +288,15 @@ async fn a_custom_field_made_in_settings_is_in_forms_pages_lists_and_filters_at_
         assert!(rules.text.contains(
             "<select name=\"rule.rep.custom.tier\" aria-label=\"Tier for Sales rep\"><option value=\"editable\">Can change</option><option value=\"read_only\">Read only</option><option value=\"hidden\" selected>"
         ), "{}", rules.text);
+        // "Can change" is offered only where it is true.
+        let cell = |name: &str| {
+            let at = rules.text.find(&format!("name=\"{name}\"")).unwrap();
+            rules.text[at..].split("</select>").next().unwrap().to_owned()
+        };
+        assert!(cell("rule.rep.name").contains("Can change"));
+        assert!(!cell("rule.read_only.name").contains("Can change"));
+        assert!(!cell("rule.rep.created_at").contains("Can change"));
+        assert!(cell("rule.rep.created_at").contains("Hidden"));
         let rep = Browser::signed_in(&s, "rep@acme.example.com").await;
         let rep_form = rep.get("/companies/new").await;
         assert!(!rep_form.text.contains("custom.tier"));

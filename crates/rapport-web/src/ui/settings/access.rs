@@ -20,7 +20,6 @@ use crate::state::AppState;
 
 /// Admins are never restricted, so the rules name the other three roles.
 const RULED: [Role; 3] = [Role::Manager, Role::Rep, Role::ReadOnly];
-const ACCESS: [&str; 3] = ["editable", "read_only", "hidden"];
 
 pub struct RuleCell {
     pub name: String,
@@ -48,19 +47,53 @@ struct AccessPage {
     visibility: Vec<Choice>,
 }
 
-/// The fields a rule can name: what a record page shows, then the custom fields.
+/// The fields a rule can name: what a record page shows, then the custom fields; with
+/// whether anyone but the server ever writes them.
 fn ruled_fields(
     tr: Tr,
     object: ObjectType,
     custom: &[rapport_app::model::CustomField],
-) -> Vec<(String, String)> {
+) -> Vec<(String, String, bool)> {
     show::detail_fields(object)
-        .map(|f| (f.name.to_owned(), tr.field(f.name)))
+        .map(|f| {
+            let writable = f.access != rapport_core::catalogue::Access::System;
+            (f.name.to_owned(), tr.field(f.name), writable)
+        })
         .chain(
             custom
                 .iter()
-                .map(|d| (format!("custom.{}", d.key), d.label.clone())),
+                .map(|d| (format!("custom.{}", d.key), d.label.clone(), true)),
         )
+        .collect()
+}
+
+/// The choices of one cell. Without a rule a field is editable, except for the read-only
+/// role and for fields only the server writes, where "no rule" already means read only.
+fn access_choices(tr: Tr, writable: bool, current: &str) -> Vec<Choice> {
+    let shown: &[(&str, &str)] = if writable {
+        &[
+            ("editable", "settings-access-editable"),
+            ("read_only", "settings-access-read_only"),
+            ("hidden", "settings-access-hidden"),
+        ]
+    } else {
+        &[
+            ("editable", "settings-access-read_only"),
+            ("hidden", "settings-access-hidden"),
+        ]
+    };
+    let current = if !writable && current == "read_only" {
+        "editable"
+    } else {
+        current
+    };
+    shown
+        .iter()
+        .map(|(value, label)| Choice {
+            value: (*value).to_owned(),
+            label: tr.get(label),
+            selected: *value == current,
+        })
         .collect()
 }
 
@@ -103,7 +136,7 @@ async fn page_with(
     };
     let rows = ruled_fields(tr, object, &custom)
         .into_iter()
-        .map(|(field, label)| RuleRow {
+        .map(|(field, label, writable)| RuleRow {
             cells: RULED
                 .iter()
                 .map(|role| {
@@ -118,14 +151,7 @@ async fn page_with(
                             ("field", &label),
                             ("role", &tr.get(&format!("settings-role-{}", role.as_str()))),
                         ),
-                        choices: ACCESS
-                            .iter()
-                            .map(|a| Choice {
-                                value: (*a).to_owned(),
-                                label: tr.get(&format!("settings-access-{a}")),
-                                selected: *a == current,
-                            })
-                            .collect(),
+                        choices: access_choices(tr, writable && *role != Role::ReadOnly, current),
                         name,
                     }
                 })
