@@ -291,7 +291,11 @@ async fn a_custom_field_made_in_settings_is_in_forms_pages_lists_and_filters_at_
         // "Can change" is offered only where it is true.
         let cell = |name: &str| {
             let at = rules.text.find(&format!("name=\"{name}\"")).unwrap();
-            rules.text[at..].split("</select>").next().unwrap().to_owned()
+            rules.text[at..]
+                .split("</select>")
+                .next()
+                .unwrap()
+                .to_owned()
         };
         assert!(cell("rule.rep.name").contains("Can change"));
         assert!(!cell("rule.read_only.name").contains("Can change"));
