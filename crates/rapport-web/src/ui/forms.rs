@@ -292,11 +292,18 @@ pub fn inputs(
 /// The message for a field, in the reader's language: the server's own words in English
 /// (they say exactly what is wrong), the localized meaning of its code otherwise.
 pub fn error_for(tr: Tr, field: &str, errors: &[FieldError]) -> Option<String> {
-    let e = errors.iter().find(|e| belongs_to(&e.field, field))?;
-    Some(match tr.locale {
+    errors
+        .iter()
+        .find(|e| belongs_to(&e.field, field))
+        .map(|e| message(tr, e))
+}
+
+/// One error's message in the reader's language (see [`error_for`]).
+pub fn message(tr: Tr, e: &FieldError) -> String {
+    match tr.locale {
         rapport_core::locale::Locale::En => e.message.clone(),
         _ => tr.get(&format!("error-code-{}", e.code.as_str())),
-    })
+    }
 }
 
 fn belongs_to(error_field: &str, field: &str) -> bool {

@@ -20,6 +20,20 @@ pub async fn workspace_users(app: &App, caller: &Caller) -> Vec<User> {
         .unwrap_or_default()
 }
 
+/// Every user of the workspace, page by page (settings pages count and list them all).
+pub async fn all_users(app: &App, caller: &Caller) -> Result<Vec<User>, AppError> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let batch = users::list(app, caller, PageRequest::new(after, Some(200))).await?;
+        out.extend(batch.items);
+        match batch.next {
+            Some(n) => after = Some(n),
+            None => return Ok(out),
+        }
+    }
+}
+
 /// The users a record or a calendar may be assigned to: enabled ones, by name.
 pub fn user_choices(users: &[User], selected: Option<Uuid>) -> Vec<Choice> {
     let mut list: Vec<Choice> = users

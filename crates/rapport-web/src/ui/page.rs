@@ -308,6 +308,15 @@ pub fn app_error(tr: Tr, e: AppError) -> Response {
     }
 }
 
+/// A form page's status: 422 when it comes back with errors.
+pub fn form_status(errors: &[rapport_core::validation::FieldError]) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// Renders a template; a rendering failure is logged and answered with a plain 500.
 pub fn render<T: askama::Template>(t: &T) -> Response {
     match t.render() {

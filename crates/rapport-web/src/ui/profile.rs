@@ -1,7 +1,6 @@
 //! My profile: name, language, time zone, password, and my API tokens.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::tokens::{self, NewTokenInput};
 use rapport_app::users::{self, ProfilePatch};
@@ -13,7 +12,9 @@ use uuid::Uuid;
 
 use super::forms::error_for;
 use super::lists::Choice;
-use super::page::{Chrome, Page, Submission, app_error, form_pairs, form_value, render};
+use super::page::{
+    Chrome, Page, Submission, app_error, form_pairs, form_status, form_value, render,
+};
 use crate::state::AppState;
 
 pub struct TokenRow {
@@ -76,11 +77,7 @@ async fn page_with(s: &AppState, page: &Page, o: Outcome) -> Response {
             .unwrap_or_else(|| tr.get("profile-token-never")),
     })
     .collect();
-    let status = if o.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&o.errors);
     let view = ProfilePage {
         c: page.chrome("profile", tr.get("profile-title")),
         display_name: o

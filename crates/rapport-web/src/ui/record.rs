@@ -790,13 +790,7 @@ pub async fn log_activity(
         Err(AppError::Invalid(errors)) => {
             let detail = errors
                 .iter()
-                .map(|e| {
-                    format!(
-                        "{}: {}",
-                        tr.field(&e.field),
-                        forms::error_for(tr, &e.field, std::slice::from_ref(e)).unwrap_or_default()
-                    )
-                })
+                .map(|e| format!("{}: {}", tr.field(&e.field), forms::message(tr, e)))
                 .collect::<Vec<_>>()
                 .join("; ");
             super::page::error_page(

@@ -1,7 +1,6 @@
 //! Field-level rules (a field hidden from a role, or read-only for it) and the visibility a
 //! new record of each object gets when its creator does not choose one.
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rapport_app::AppError;
 use rapport_app::record_settings::{self, RuleInput};
@@ -10,9 +9,10 @@ use rapport_core::access::FieldRule;
 use rapport_core::object::ObjectType;
 use rapport_core::validation::FieldError;
 
+use super::super::forms::message;
 use super::super::i18n::Tr;
 use super::super::lists::Choice;
-use super::super::page::{Chrome, Page, Submission, app_error, form_value, render};
+use super::super::page::{Chrome, Page, Submission, app_error, form_status, form_value, render};
 use super::super::show;
 use super::fields::{ObjectTab, object_of, object_tabs};
 use super::{Tab, back, notice, refusal, tabs};
@@ -105,13 +105,6 @@ fn access_of(rules: &[FieldRule], role: Role, field: &str) -> &'static str {
     }
 }
 
-fn message(tr: Tr, e: &FieldError) -> String {
-    match tr.locale {
-        rapport_core::locale::Locale::En => format!("{}: {}", e.field, e.message),
-        _ => tr.get(&format!("error-code-{}", e.code.as_str())),
-    }
-}
-
 async fn page_with(
     s: &AppState,
     page: &Page,
@@ -166,7 +159,14 @@ async fn page_with(
         object: object.as_str().to_owned(),
         object_label: tr.get(&format!("list-title-{}", object.as_str())),
         notice,
-        problems: errors.iter().map(|e| message(tr, e)).collect(),
+        // In English the server's words say which rule (rules[3].field) and what is wrong.
+        problems: errors
+            .iter()
+            .map(|e| match tr.locale {
+                rapport_core::locale::Locale::En => format!("{}: {}", e.field, e.message),
+                _ => message(tr, e),
+            })
+            .collect(),
         roles: RULED
             .iter()
             .map(|r| tr.get(&format!("settings-role-{}", r.as_str())))
@@ -181,12 +181,7 @@ async fn page_with(
             })
             .collect(),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    (status, render(&view)).into_response()
+    (form_status(errors), render(&view)).into_response()
 }
 
 pub async fn show(s: AppState, page: Page, query: Vec<(String, String)>) -> Response {

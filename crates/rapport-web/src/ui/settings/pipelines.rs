@@ -10,7 +10,7 @@ use rapport_core::pipeline::StageKind;
 use rapport_core::validation::FieldError;
 use uuid::Uuid;
 
-use super::super::forms::error_for;
+use super::super::forms::{error_for, message};
 use super::super::i18n::Tr;
 use super::super::lists::Choice;
 use super::super::page::{Chrome, Page, Submission, app_error, render};
@@ -317,7 +317,7 @@ fn typed_stages(tr: Tr, form: &[(String, String)]) -> TypedStages {
 }
 
 /// Puts each stage error on its row; the rest (about the whole list) above the table.
-fn place_errors(tr: Tr, view: &mut PipelinePage, typed: &TypedStages, errors: &[FieldError]) {
+fn place_errors(tr: Tr, view: &mut PipelinePage, sent: &[usize], errors: &[FieldError]) {
     view.name_error = error_for(tr, "name", errors);
     for e in errors {
         let row = e
@@ -325,19 +325,16 @@ fn place_errors(tr: Tr, view: &mut PipelinePage, typed: &TypedStages, errors: &[
             .strip_prefix("stages[")
             .and_then(|r| r.split(']').next())
             .and_then(|i| i.parse::<usize>().ok())
-            .and_then(|i| typed.sent.get(i));
+            .and_then(|i| sent.get(i));
         match row {
             Some(n) => {
                 if let Some(r) = view.stages.get_mut(*n)
                     && r.error.is_none()
                 {
-                    r.error = error_for(tr, &e.field, std::slice::from_ref(e));
+                    r.error = Some(message(tr, e));
                 }
             }
-            None if e.field != "name" => view.problems.push(match tr.locale {
-                rapport_core::locale::Locale::En => e.message.clone(),
-                _ => tr.get(&format!("error-code-{}", e.code.as_str())),
-            }),
+            None if e.field != "name" => view.problems.push(message(tr, e)),
             None => {}
         }
     }
@@ -355,10 +352,11 @@ fn refused(
     let tr = page.tr;
     view.name = text(form, "name").unwrap_or_default();
     view.is_default = ticked(form, "is_default");
-    view.stages = typed_stages(tr, form).rows;
+    let TypedStages { rows, sent, .. } = typed;
+    view.stages = rows;
     let status = match e {
         AppError::Invalid(errors) => {
-            place_errors(tr, &mut view, &typed, &errors);
+            place_errors(tr, &mut view, &sent, &errors);
             StatusCode::UNPROCESSABLE_ENTITY
         }
         AppError::Conflict { message, .. } => {

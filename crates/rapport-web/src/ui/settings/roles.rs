@@ -7,6 +7,7 @@ use rapport_core::policy::{Principal, Scope, authorize_workspace_admin};
 use rapport_core::{Id, Role, UserId, WorkspaceId};
 use uuid::Uuid;
 
+use super::super::names::all_users;
 use super::super::page::{Chrome, Page, app_error, render};
 use super::{Tab, refusal, tabs};
 use crate::state::AppState;
@@ -49,27 +50,14 @@ pub async fn show(s: AppState, page: Page) -> Response {
         return r;
     }
     let tr = page.tr;
+    let people = match all_users(&s.app, &page.caller()).await {
+        Ok(u) => u,
+        Err(e) => return app_error(tr, e),
+    };
     let mut counts = [0i64; 4];
-    let mut after = None;
-    loop {
-        let batch = match rapport_app::users::list(
-            &s.app,
-            &page.caller(),
-            rapport_app::PageRequest::new(after, Some(200)),
-        )
-        .await
-        {
-            Ok(b) => b,
-            Err(e) => return app_error(tr, e),
-        };
-        for u in batch.items.iter().filter(|u| u.enabled) {
-            if let Some(i) = Role::ALL.iter().position(|r| *r == u.role) {
-                counts[i] += 1;
-            }
-        }
-        match batch.next {
-            Some(n) => after = Some(n),
-            None => break,
+    for u in people.iter().filter(|u| u.enabled) {
+        if let Some(i) = Role::ALL.iter().position(|r| *r == u.role) {
+            counts[i] += 1;
         }
     }
     let roles = Role::ALL

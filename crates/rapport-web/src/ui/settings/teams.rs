@@ -2,15 +2,16 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rapport_app::model::{Team, User};
+use rapport_app::AppError;
+use rapport_app::model::Team;
 use rapport_app::teams::{self, NewTeamInput, TeamPatch};
-use rapport_app::{AppError, PageRequest, users};
 use rapport_core::validation::FieldError;
-use rapport_core::{Id, TeamId, UserId};
+use rapport_core::{Id, TeamId};
 
 use super::super::forms::error_for;
 use super::super::lists::Choice;
-use super::super::page::{Chrome, Page, Submission, app_error, form_value, render};
+use super::super::names::all_users;
+use super::super::page::{Chrome, Page, Submission, app_error, form_status, form_value, render};
 use super::users::{all_teams, team_choices};
 use super::{Tab, back, notice, parse_uuid, refusal, tabs, team_ref, text};
 use crate::state::AppState;
@@ -56,20 +57,6 @@ struct TeamPage {
     members: Vec<Member>,
 }
 
-/// Every user of the workspace, page by page.
-async fn all_users(s: &AppState, page: &Page) -> Result<Vec<User>, AppError> {
-    let mut out = Vec::new();
-    let mut after: Option<UserId> = None;
-    loop {
-        let batch = users::list(&s.app, &page.caller(), PageRequest::new(after, Some(200))).await?;
-        out.extend(batch.items);
-        match batch.next {
-            Some(n) => after = Some(n),
-            None => return Ok(out),
-        }
-    }
-}
-
 async fn list_page(
     s: &AppState,
     page: &Page,
@@ -79,7 +66,7 @@ async fn list_page(
 ) -> Response {
     let tr = page.tr;
     let teams = all_teams(s, page).await;
-    let people = match all_users(s, page).await {
+    let people = match all_users(&s.app, &page.caller()).await {
         Ok(u) => u,
         Err(e) => return app_error(tr, e),
     };
@@ -113,12 +100,7 @@ async fn list_page(
         name_error: error_for(tr, "name", errors),
         parent_error: error_for(tr, "parent_id", errors),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    (status, render(&view)).into_response()
+    (form_status(errors), render(&view)).into_response()
 }
 
 pub async fn list(s: AppState, page: Page, query: Vec<(String, String)>) -> Response {
@@ -175,7 +157,7 @@ async fn team_page(
         .into_iter()
         .filter(|t| t.id != team.id)
         .collect();
-    let members = match all_users(s, page).await {
+    let members = match all_users(&s.app, &page.caller()).await {
         Ok(u) => u
             .into_iter()
             .filter(|u| u.team_id == Some(team.id))
