@@ -13,6 +13,7 @@ pub mod clock;
 pub mod commands;
 pub mod demo;
 mod error;
+pub mod exchange_rates;
 pub mod exports;
 pub mod idempotency;
 mod ids;

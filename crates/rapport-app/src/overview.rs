@@ -3,21 +3,26 @@
 //! the same list queries and access policy as the lists themselves.
 
 use rapport_core::format::{local_date, start_of_local_day};
+use rapport_core::fx::{self, Combined, Part};
+use rapport_core::money::Currency;
 use rapport_core::object::ObjectType;
 use rapport_core::pipeline::StageKind;
 use rapport_core::query::{self, Schema};
+use rapport_core::value::Date;
 use rapport_core::{Id, Timestamp};
 use rapport_store::records;
 use serde_json::Value as Json;
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
+use crate::exchange_rates;
 use crate::records::RecordContext;
 use crate::{App, Caller};
 
 /// One stage's open deals in one currency.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StageTotal {
+    pub pipeline_id: Uuid,
     pub pipeline: String,
     pub stage_id: Uuid,
     pub stage: String,
@@ -41,8 +46,29 @@ pub struct Recent {
 pub struct Home {
     pub overdue: Vec<Json>,
     pub today: Vec<Json>,
-    pub pipeline: Vec<StageTotal>,
+    pub pipeline: PipelineFigures,
     pub recent: Vec<Recent>,
+}
+
+/// One open stage's deals added up in the base currency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageFigures {
+    pub pipeline_id: Uuid,
+    pub pipeline: String,
+    pub stage_id: Uuid,
+    pub stage: String,
+    pub probability: i64,
+    pub figures: Combined,
+}
+
+/// Open deals per stage and over all stages, in the base currency at the rates in force on
+/// `day`; amounts in a currency without a rate that day are listed apart in each figure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PipelineFigures {
+    pub base: Currency,
+    pub day: Date,
+    pub stages: Vec<StageFigures>,
+    pub all: Combined,
 }
 
 fn params(pairs: &[(&str, String)]) -> Vec<(String, String)> {
@@ -57,6 +83,7 @@ pub async fn home(app: &App, caller: &Caller, zone: &str) -> AppResult<Home> {
     let me = caller.principal.user_id.as_uuid().to_string();
     let now = app.now();
     let today = local_date(now, zone).ok_or(AppError::Internal)?;
+    let rates_day = day_of(today)?;
     let start = start_of_local_day(today, zone).ok_or(AppError::Internal)?;
     let end = today
         .tomorrow()
@@ -82,10 +109,12 @@ pub async fn home(app: &App, caller: &Caller, zone: &str) -> AppResult<Home> {
             .and_then(|s| Timestamp::parse_rfc3339(s).ok())
             .is_some_and(|t| t < start)
     });
-    let pipeline = stage_totals(
+    let pipeline = pipeline_figures(
         app,
         caller,
         &[("filter[owner_id][eq]".to_owned(), me.clone())],
+        None,
+        rates_day,
     )
     .await?;
     let mut recent = Vec::new();
@@ -165,6 +194,7 @@ pub async fn stage_totals(
                 let weighted =
                     (s.weighted_percent_minor + s.unweighted_minor * stage.probability) / 100;
                 out.push(StageTotal {
+                    pipeline_id: p.id,
                     pipeline: p.name.clone(),
                     stage_id: stage.id,
                     stage: stage.name.clone(),
@@ -178,6 +208,96 @@ pub async fn stage_totals(
         }
     }
     Ok(out)
+}
+
+/// The calendar day in `zone` now: the day whose rates convert totals by default.
+pub fn today(app: &App, zone: &str) -> AppResult<Date> {
+    day_of(local_date(app.now(), zone).ok_or(AppError::Internal)?)
+}
+
+fn day_of(d: rapport_core::calendar::Date) -> AppResult<Date> {
+    Date::from_ymd(d.year(), d.month(), d.day()).ok_or(AppError::Internal)
+}
+
+/// Open deals per stage over what a list with `params` shows, added up in the base currency
+/// at the rates in force on `day`. With `pipeline`, only that pipeline and every open stage
+/// of it (with zeros where no deal is); without, every stage that has open deals.
+pub async fn pipeline_figures(
+    app: &App,
+    caller: &Caller,
+    params: &[(String, String)],
+    pipeline: Option<Uuid>,
+    day: Date,
+) -> AppResult<PipelineFigures> {
+    let mut scoped = params.to_vec();
+    if let Some(id) = pipeline {
+        scoped.push(("filter[pipeline_id][eq]".to_owned(), id.to_string()));
+    }
+    let totals = stage_totals(app, caller, &scoped).await?;
+    let mut c = app.db.read().await?;
+    let ws = caller.principal.workspace_id;
+    let (base, rates) = exchange_rates::in_force(&mut c, ws, day).await?;
+    let part = |t: &StageTotal| -> AppResult<Part> {
+        let currency = t
+            .currency
+            .as_deref()
+            .map(|code| Currency::parse("currency", code))
+            .transpose()
+            .map_err(|_| AppError::Internal)?;
+        Ok(Part {
+            currency,
+            count: t.count,
+            total_minor: t.total_minor,
+            weighted_minor: t.weighted_minor,
+        })
+    };
+    let every: Vec<Part> = totals.iter().map(part).collect::<AppResult<_>>()?;
+    let all = fx::combine(&every, base, &rates, day);
+    let mut stages: Vec<StageFigures> = Vec::new();
+    if let Some(id) = pipeline {
+        let listed = rapport_store::pipelines::list(&mut c, ws).await?;
+        if !listed.iter().any(|p| p.id == id) {
+            return Err(AppError::NotFound);
+        }
+        for p in listed.iter().filter(|p| p.id == id) {
+            for s in p.stages.iter().filter(|s| s.kind == StageKind::Open) {
+                stages.push(StageFigures {
+                    pipeline_id: p.id,
+                    pipeline: p.name.clone(),
+                    stage_id: s.id,
+                    stage: s.name.clone(),
+                    probability: s.probability,
+                    figures: fx::combine(&[], base, &rates, day),
+                });
+            }
+        }
+    }
+    for t in &totals {
+        if !stages.iter().any(|s| s.stage_id == t.stage_id) {
+            stages.push(StageFigures {
+                pipeline_id: t.pipeline_id,
+                pipeline: t.pipeline.clone(),
+                stage_id: t.stage_id,
+                stage: t.stage.clone(),
+                probability: t.probability,
+                figures: fx::combine(&[], base, &rates, day),
+            });
+        }
+    }
+    for s in &mut stages {
+        let mine: Vec<Part> = totals
+            .iter()
+            .filter(|t| t.stage_id == s.stage_id)
+            .map(part)
+            .collect::<AppResult<_>>()?;
+        s.figures = fx::combine(&mine, base, &rates, day);
+    }
+    Ok(PipelineFigures {
+        base,
+        day,
+        stages,
+        all,
+    })
 }
 
 /// A user's activities due in `[from, to)`, in due order: what a calendar page shows.

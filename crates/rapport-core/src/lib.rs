@@ -15,6 +15,7 @@ pub mod demo;
 pub mod email;
 pub mod fold;
 pub mod format;
+pub mod fx;
 pub mod id;
 pub mod locale;
 pub mod money;

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 mod db;
 mod error;
+pub mod exchange_rates;
 pub mod idempotency;
 pub mod jobs;
 pub mod migrate;

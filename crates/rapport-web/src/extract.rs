@@ -176,6 +176,26 @@ pub mod cursor {
         decode_uuid(raw).map(|u| u.map(T::from_uuid))
     }
 
+    /// A sort key of several strings (rates page by currency, then day).
+    pub fn encode_keys(keys: &[String]) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::json!(keys).to_string())
+    }
+
+    /// The `count` strings of a cursor made by `encode_keys`.
+    pub fn decode_keys(raw: Option<&str>, count: usize) -> Result<Option<Vec<String>>, Problem> {
+        let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+            return Ok(None);
+        };
+        let keys: Option<Vec<String>> = URL_SAFE_NO_PAD
+            .decode(raw)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Vec<String>>(&b).ok())
+            .filter(|k| k.len() == count);
+        keys.map(Some).ok_or_else(|| {
+            Problem::bad_request("the cursor is not one this API gave out; start again without it")
+        })
+    }
+
     pub fn decode_uuid(raw: Option<&str>) -> Result<Option<Uuid>, Problem> {
         let Some(raw) = raw.filter(|r| !r.is_empty()) else {
             return Ok(None);

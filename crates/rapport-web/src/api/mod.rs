@@ -8,6 +8,7 @@ pub mod analytics;
 pub mod audit;
 pub mod commands;
 pub mod dto;
+pub mod exchange_rates;
 pub mod jobs;
 pub mod me;
 pub mod record_schema;
@@ -60,6 +61,7 @@ use crate::{ops, session};
         (name = "search", description = "Global search across objects"),
         (name = "pipelines", description = "Pipelines and their stages"),
         (name = "tags", description = "Tags for records of any object"),
+        (name = "exchange-rates", description = "Dated exchange rates into the workspace's base currency"),
         (name = "custom_fields", description = "Custom field definitions"),
         (name = "shares", description = "Explicit shares of one record"),
         (name = "settings", description = "Field rules and object settings (admins)"),
@@ -147,6 +149,13 @@ fn api_v1() -> OpenApiRouter<AppState> {
             settings::get_pipeline,
             settings::update_pipeline,
             settings::delete_pipeline
+        ))
+        .routes(routes!(exchange_rates::pipeline_totals))
+        .routes(routes!(exchange_rates::list_rates))
+        .routes(routes!(
+            exchange_rates::get_rate,
+            exchange_rates::put_rate,
+            exchange_rates::delete_rate
         ))
         .routes(routes!(settings::list_tags, settings::create_tag))
         .routes(routes!(

@@ -5,17 +5,17 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rapport_app::model::{Pipeline, Stage};
-use rapport_app::overview::{self, StageTotal};
+use rapport_app::overview::{self, PipelineFigures};
 use rapport_app::pipelines::{self, StageMoveInput};
 use rapport_app::{AppError, PageRequest, records, teams};
+use rapport_core::Id;
 use rapport_core::pipeline::StageKind;
 use rapport_core::validation::{ErrorCode, FieldError};
-use rapport_core::{Id, format};
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
 
+use super::figures::{self, FigureText};
 use super::forms;
-use super::home::money_text;
 use super::i18n::Tr;
 use super::lists::Choice;
 use super::page::{
@@ -45,9 +45,7 @@ pub struct Column {
     pub kind: &'static str,
     pub kind_label: String,
     /// Counts and sums are shown for open stages only (see `columns`).
-    pub count: Option<String>,
-    pub totals: Vec<String>,
-    pub weighted: Vec<String>,
+    pub figures: Option<FigureText>,
     pub cards: Vec<Card>,
     pub more_href: Option<String>,
 }
@@ -66,6 +64,7 @@ struct BoardPage {
     notice: Option<String>,
     can_write: bool,
     base_currency: String,
+    missing_rates: Option<String>,
 }
 
 /// What the board is filtered by, as read from its address.
@@ -143,21 +142,13 @@ fn kind_str(kind: StageKind) -> &'static str {
     }
 }
 
-/// A stage's figures: deals, then the totals with the base currency first. Amounts in
-/// other currencies stay separate: adding them would need a rate the board does not have.
-fn figures(tr: Tr, totals: &[&StageTotal], base: &str) -> (i64, Vec<String>, Vec<String>) {
-    let count = totals.iter().map(|t| t.count).sum();
-    let mut priced: Vec<&&StageTotal> = totals.iter().filter(|t| t.currency.is_some()).collect();
-    priced.sort_by_key(|t| (t.currency.as_deref() != Some(base), t.currency.clone()));
-    let total = priced
+/// An open stage's figures; with no one admitted by the filters, zeros.
+fn stage_figures(tr: Tr, f: Option<&PipelineFigures>, stage: Uuid) -> Option<FigureText> {
+    let f = f?;
+    f.stages
         .iter()
-        .map(|t| money_text(tr, t.total_minor, t.currency.as_deref()))
-        .collect();
-    let weighted = priced
-        .iter()
-        .map(|t| money_text(tr, t.weighted_minor, t.currency.as_deref()))
-        .collect();
-    (count, total, weighted)
+        .find(|s| s.stage_id == stage)
+        .map(|s| figures::text(tr, &s.figures, f.base))
 }
 
 fn list_href(pipeline: Uuid, stage: Option<Uuid>, owners: Option<&[String]>) -> String {
@@ -230,6 +221,7 @@ pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
             notice: None,
             can_write: false,
             base_currency: base,
+            missing_rates: None,
         });
     };
     if filters.pipeline.is_some() {
@@ -244,11 +236,20 @@ pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
         params.push(("filter[owner_id][in]".to_owned(), owners.join(",")));
     }
     let nobody = admitted.as_ref().is_some_and(Vec::is_empty);
-    let totals = if nobody {
-        Vec::new()
+    let figures = if nobody {
+        None
     } else {
-        match overview::stage_totals(&s.app, &caller, &params).await {
-            Ok(t) => t,
+        let owners: Vec<(String, String)> = params
+            .iter()
+            .filter(|(k, _)| k != "filter[pipeline_id][eq]")
+            .cloned()
+            .collect();
+        let day = match overview::today(&s.app, page.zone()) {
+            Ok(d) => d,
+            Err(e) => return app_error(tr, e),
+        };
+        match overview::pipeline_figures(&s.app, &caller, &owners, Some(pipeline.id), day).await {
+            Ok(f) => Some(f),
             Err(e) => return app_error(tr, e),
         }
     };
@@ -291,14 +292,9 @@ pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
             let kind = kind_str(stage.kind);
             // Won and lost columns grow for ever; a count or sum over all time says little
             // on a board of work in progress, so only open stages get figures (as on home).
-            let (count, totals, weighted) = if stage.kind == StageKind::Open {
-                let mine: Vec<&StageTotal> =
-                    totals.iter().filter(|t| t.stage_id == stage.id).collect();
-                let (n, t, w) = figures(tr, &mine, &base);
-                (Some(format::integer(tr.locale, n)), t, w)
-            } else {
-                (None, Vec::new(), Vec::new())
-            };
+            let shown = (stage.kind == StageKind::Open)
+                .then(|| stage_figures(tr, figures.as_ref(), stage.id))
+                .flatten();
             let cards = items
                 .iter()
                 .map(|r| card(tr, &zone, r, &pipeline.stages, &names))
@@ -308,9 +304,7 @@ pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
                 name: stage.name.clone(),
                 kind,
                 kind_label: tr.enum_value("stage_kind", kind),
-                count,
-                totals,
-                weighted,
+                figures: shown,
                 cards,
                 more_href: more
                     .then(|| list_href(pipeline.id, Some(stage.id), admitted.as_deref())),
@@ -360,6 +354,9 @@ pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
         notice: form_value(&query, "moved").map(|_| tr.get("board-moved")),
         can_write: page.auth.principal.role != rapport_core::Role::ReadOnly,
         base_currency: base,
+        missing_rates: figures
+            .as_ref()
+            .and_then(|f| figures::missing_rates(tr, &f.all, &f.day.to_string())),
     };
     render(&view)
 }

@@ -3,12 +3,11 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use rapport_app::overview::{self, StageTotal};
-use rapport_core::format;
-use rapport_core::money::{Currency, Money};
+use rapport_app::overview::{self, PipelineFigures};
 use rapport_core::object::ObjectType;
 use serde_json::Value as Json;
 
+use super::figures::{self, FigureText};
 use super::i18n::Tr;
 use super::page::{Chrome, Page, app_error, render, urlencode};
 use super::show::{self, Names, record_href};
@@ -24,9 +23,7 @@ pub struct TaskRow {
 pub struct StageRow {
     pub stage: String,
     pub href: String,
-    pub count: String,
-    pub total: String,
-    pub weighted: String,
+    pub figures: FigureText,
 }
 
 pub struct RecentRow {
@@ -44,7 +41,8 @@ struct HomePage {
     overdue: Vec<TaskRow>,
     today: Vec<TaskRow>,
     stages: Vec<StageRow>,
-    totals: Vec<StageRow>,
+    totals: Option<StageRow>,
+    missing_rates: Option<String>,
     recent: Vec<RecentRow>,
 }
 
@@ -74,99 +72,30 @@ fn task_row(tr: Tr, zone: &str, a: &Json) -> TaskRow {
     }
 }
 
-/// Minor units as the reader writes money; unknown currencies keep their code.
-pub fn money_text(tr: Tr, minor: i64, currency: Option<&str>) -> String {
-    match currency.and_then(|c| Currency::parse("currency", c).ok()) {
-        Some(cur) => {
-            let code = cur.code().to_owned();
-            let m = Money {
-                minor,
-                currency: cur,
-            };
-            format::money(tr.locale, &m.amount_string(), &code)
-        }
-        None => format::integer(tr.locale, minor),
-    }
-}
-
-/// One row per stage; a stage holding deals in several currencies lists each total, since
-/// amounts in different currencies are never added up without a rate.
-fn stage_rows(tr: Tr, stages: &[StageTotal], me: &str) -> Vec<StageRow> {
-    struct Acc {
-        id: uuid::Uuid,
-        stage: String,
-        count: i64,
-        totals: Vec<String>,
-        weighted: Vec<String>,
-    }
-    let mut rows: Vec<Acc> = Vec::new();
-    for s in stages {
-        let total = money_text(tr, s.total_minor, s.currency.as_deref());
-        let weighted = money_text(tr, s.weighted_minor, s.currency.as_deref());
-        match rows.iter_mut().find(|r| r.id == s.stage_id) {
-            Some(r) => {
-                r.count += s.count;
-                r.totals.push(total);
-                r.weighted.push(weighted);
-            }
-            None => rows.push(Acc {
-                id: s.stage_id,
-                stage: format!("{} · {}", s.pipeline, s.stage),
-                count: s.count,
-                totals: vec![total],
-                weighted: vec![weighted],
-            }),
-        }
-    }
-    rows.into_iter()
-        .map(|r| StageRow {
+/// One row per stage with open deals, in the base currency; amounts whose currency had no
+/// rate today are listed apart in their own currency, never added at par.
+fn stage_rows(tr: Tr, f: &PipelineFigures, me: &str) -> Vec<StageRow> {
+    f.stages
+        .iter()
+        .map(|s| StageRow {
             href: format!(
                 "/opportunities?filter%5Bstage_id%5D%5Beq%5D={}&filter%5Bowner_id%5D%5Beq%5D={}",
-                r.id,
+                s.stage_id,
                 urlencode(me)
             ),
-            stage: r.stage,
-            count: format::integer(tr.locale, r.count),
-            total: r.totals.join(" · "),
-            weighted: r.weighted.join(" · "),
+            stage: format!("{} · {}", s.pipeline, s.stage),
+            figures: figures::text(tr, &s.figures, f.base),
         })
         .collect()
 }
 
-/// Every stage added up, per currency.
-fn totals(tr: Tr, stages: &[StageTotal]) -> Vec<StageRow> {
-    let mut by_currency: Vec<(Option<String>, i64, i64, i64)> = Vec::new();
-    for s in stages {
-        match by_currency.iter_mut().find(|(c, ..)| *c == s.currency) {
-            Some((_, n, t, w)) => {
-                *n += s.count;
-                *t += s.total_minor;
-                *w += s.weighted_minor;
-            }
-            None => {
-                by_currency.push((s.currency.clone(), s.count, s.total_minor, s.weighted_minor))
-            }
-        }
-    }
-    let count: i64 = by_currency.iter().map(|c| c.1).sum();
-    if by_currency.is_empty() {
-        return Vec::new();
-    }
-    vec![StageRow {
+/// Every stage added up.
+fn totals(tr: Tr, f: &PipelineFigures) -> Option<StageRow> {
+    (!f.stages.is_empty()).then(|| StageRow {
         stage: tr.get("home-all-stages"),
         href: String::new(),
-        count: format::integer(tr.locale, count),
-        total: by_currency
-            .iter()
-            .map(|(c, _, t, _)| money_text(tr, *t, c.as_deref()))
-            .collect::<Vec<_>>()
-            .join(" · "),
-        weighted: by_currency
-            .iter()
-            .map(|(c, _, _, w)| money_text(tr, *w, c.as_deref()))
-            .collect::<Vec<_>>()
-            .join(" · "),
-    }]
+        figures: figures::text(tr, &f.all, f.base),
+    })
 }
 
 pub async fn show(State(s): State<AppState>, page: Page) -> Response {
@@ -199,6 +128,11 @@ pub async fn show(State(s): State<AppState>, page: Page) -> Response {
         today: home.today.iter().map(|a| task_row(tr, &zone, a)).collect(),
         stages: stage_rows(tr, &home.pipeline, &me),
         totals: totals(tr, &home.pipeline),
+        missing_rates: figures::missing_rates(
+            tr,
+            &home.pipeline.all,
+            &home.pipeline.day.to_string(),
+        ),
         recent: home
             .recent
             .iter()

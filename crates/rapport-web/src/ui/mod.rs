@@ -13,6 +13,7 @@ mod assets;
 mod board;
 mod calendar;
 mod convert;
+mod figures;
 mod forms;
 mod home;
 pub mod i18n;

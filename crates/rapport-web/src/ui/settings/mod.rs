@@ -1,5 +1,5 @@
 //! Workspace settings for admins: users, teams, roles, pipelines and stages, custom fields,
-//! field rules with the default visibility, and the audit log. Every page calls the use case
+//! field rules with the default visibility, exchange rates, and the audit log. Every page calls the use case
 //! its REST endpoint calls, and that use case checks the admin role again; the check here
 //! only spares other roles a page they could not use.
 
@@ -7,6 +7,7 @@ mod access;
 mod audit;
 mod fields;
 mod pipelines;
+mod rates;
 mod roles;
 mod teams;
 mod users;
@@ -24,13 +25,14 @@ use super::{UiRoute, route};
 use crate::state::AppState;
 
 /// The sections of the settings, in the order of their tabs.
-const SECTIONS: [&str; 7] = [
+const SECTIONS: [&str; 8] = [
     "users",
     "teams",
     "roles",
     "pipelines",
     "fields",
     "access",
+    "exchange-rates",
     "audit",
 ];
 
@@ -307,6 +309,25 @@ pub fn routes() -> Vec<UiRoute> {
             Method::POST,
             "/settings/access/visibility",
             post(|State(s): State<AppState>, sub: Submission| access::save_visibility(s, sub)),
+        ),
+        route(
+            Method::GET,
+            "/settings/exchange-rates",
+            get(
+                |State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery| {
+                    rates::show(s, page, query_of(raw))
+                },
+            ),
+        ),
+        route(
+            Method::POST,
+            "/settings/exchange-rates",
+            post(|State(s): State<AppState>, sub: Submission| rates::save(s, sub)),
+        ),
+        route(
+            Method::POST,
+            "/settings/exchange-rates/delete",
+            post(|State(s): State<AppState>, sub: Submission| rates::delete(s, sub)),
         ),
         route(
             Method::GET,
