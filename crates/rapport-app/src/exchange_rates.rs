@@ -131,27 +131,42 @@ pub struct RateInput {
     pub rate: String,
 }
 
-/// Sets (creates or replaces) the rate of a currency from a day; `true` when it is new.
-pub async fn put(app: &App, caller: &Caller, input: &RateInput) -> AppResult<(ExchangeRate, bool)> {
-    let p = &caller.principal;
-    policy::authorize_workspace_admin(p)?;
+/// A checked rate: every field of `input` parsed, the base currency refused. Errors name
+/// their field under `prefix` ("rates[3].rate") so a batch says which row is wrong.
+fn parse_input(
+    input: &RateInput,
+    base: Currency,
+    prefix: &str,
+) -> Result<(Currency, Date, Rate), Vec<FieldError>> {
+    let field = |f: &str| format!("{prefix}{f}");
     let mut errors = Errors::new();
-    let currency = errors.check(Currency::parse("currency", &input.currency));
-    let valid_from = errors.check(Date::parse("valid_from", &input.valid_from));
-    let rate = errors.check(Rate::parse("rate", &input.rate));
-    let mut w = Write::begin(app, p.workspace_id, Actor::User(p.user_id), &caller.meta).await?;
-    let base = base_currency(&mut w.tx, w.ws).await?;
+    let currency = errors.check(Currency::parse(&field("currency"), &input.currency));
+    let valid_from = errors.check(Date::parse(&field("valid_from"), &input.valid_from));
+    let rate = errors.check(Rate::parse(&field("rate"), &input.rate));
     if currency == Some(base) {
         errors.push(FieldError::new(
-            "currency",
+            field("currency"),
             ErrorCode::InvalidValue,
             format!("{base} is the workspace's base currency; it is always worth 1"),
         ));
     }
     errors.into_result()?;
-    let (Some(currency), Some(valid_from), Some(rate)) = (currency, valid_from, rate) else {
-        return Err(AppError::Internal);
-    };
+    match (currency, valid_from, rate) {
+        (Some(c), Some(d), Some(r)) => Ok((c, d, r)),
+        _ => Err(vec![FieldError::new(
+            field("rate"),
+            ErrorCode::InvalidValue,
+            "is incomplete",
+        )]),
+    }
+}
+
+/// Writes one checked rate with its audit entry and event; `true` when it is new.
+async fn put_checked(
+    w: &mut Write,
+    by: rapport_core::UserId,
+    (currency, valid_from, rate): (Currency, Date, Rate),
+) -> AppResult<(StoredRate, bool)> {
     let before = store::get(&mut w.tx, w.ws, currency.code(), valid_from).await?;
     let (stored, created) = store::put(
         &mut w.tx,
@@ -159,7 +174,7 @@ pub async fn put(app: &App, caller: &Caller, input: &RateInput) -> AppResult<(Ex
         currency.code(),
         valid_from,
         rate.nanos(),
-        p.user_id,
+        by,
         w.now,
     )
     .await?;
@@ -176,10 +191,11 @@ pub async fn put(app: &App, caller: &Caller, input: &RateInput) -> AppResult<(Ex
         Some(json!({"currency": currency.code(), "valid_from": valid_from.to_string()})),
     )
     .await?;
+    let ws = w.ws.as_uuid();
     w.emit(
         "exchange_rate.set",
         "exchange_rate",
-        w.ws.as_uuid(),
+        ws,
         json!({
             "currency": currency.code(),
             "valid_from": valid_from.to_string(),
@@ -187,8 +203,88 @@ pub async fn put(app: &App, caller: &Caller, input: &RateInput) -> AppResult<(Ex
         }),
     )
     .await?;
+    Ok((stored, created))
+}
+
+/// Sets (creates or replaces) the rate of a currency from a day; `true` when it is new.
+pub async fn put(app: &App, caller: &Caller, input: &RateInput) -> AppResult<(ExchangeRate, bool)> {
+    let p = &caller.principal;
+    policy::authorize_workspace_admin(p)?;
+    let mut w = Write::begin(app, p.workspace_id, Actor::User(p.user_id), &caller.meta).await?;
+    let base = base_currency(&mut w.tx, w.ws).await?;
+    let checked = parse_input(input, base, "")?;
+    let (stored, created) = put_checked(&mut w, p.user_id, checked).await?;
     w.commit().await?;
     Ok((parse_stored(stored)?, created))
+}
+
+/// What a batch of rates did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    pub created: usize,
+    pub replaced: usize,
+}
+
+/// Sets many rates in one transaction (a central bank's table, a year of history): all of
+/// them or, when any row is wrong, none, with every wrong field named as `rates[i].field`.
+pub async fn put_many(app: &App, caller: &Caller, inputs: &[RateInput]) -> AppResult<BatchReport> {
+    let p = &caller.principal;
+    policy::authorize_workspace_admin(p)?;
+    let mut w = Write::begin(app, p.workspace_id, Actor::User(p.user_id), &caller.meta).await?;
+    let base = base_currency(&mut w.tx, w.ws).await?;
+    let mut errors = Vec::new();
+    let mut checked = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        match parse_input(input, base, &format!("rates[{i}].")) {
+            Ok(c) => checked.push(c),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut report = BatchReport::default();
+    let mut currencies: Vec<&str> = Vec::new();
+    for (currency, valid_from, rate) in &checked {
+        let (_, created) = store::put(
+            &mut w.tx,
+            w.ws,
+            currency.code(),
+            *valid_from,
+            rate.nanos(),
+            p.user_id,
+            w.now,
+        )
+        .await?;
+        if created {
+            report.created += 1;
+        } else {
+            report.replaced += 1;
+        }
+        if !currencies.contains(&currency.code()) {
+            currencies.push(currency.code());
+        }
+    }
+    currencies.sort_unstable();
+    // Like other bulk writes: one audit entry and one event for the batch, not one per row.
+    let summary = json!({
+        "created": report.created,
+        "replaced": report.replaced,
+        "currencies": currencies,
+    });
+    w.audit(
+        AuditAction::SettingsChanged,
+        "exchange_rate",
+        None,
+        Vec::new(),
+        Some(summary.clone()),
+    )
+    .await?;
+    let ws = w.ws.as_uuid();
+    w.emit("exchange_rate.batch_set", "exchange_rate", ws, summary)
+        .await?;
+    w.commit().await?;
+    Ok(report)
 }
 
 /// Removes one rate; the previous rate of the currency (if any) is in force again.

@@ -148,6 +148,46 @@ pub enum Command {
     /// Customer-base analytics: model fits, CLV and churn predictions, RFM, cohorts.
     #[command(subcommand)]
     Analytics(AnalyticsCommand),
+    /// Exchange rates into the workspace's base currency: list, set, delete, import a CSV.
+    #[command(subcommand)]
+    Rates(RatesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RatesCommand {
+    /// Every rate, by currency and newest first.
+    List {
+        #[command(flatten)]
+        act: ActAs,
+        /// Only this currency (ISO 4217).
+        #[arg(long)]
+        currency: Option<String>,
+    },
+    /// Set the rate of a currency from a day: `rates set USD 2026-11-23 0.9215` means one
+    /// USD is worth 0.9215 units of the base currency from that day on. The same currency
+    /// and day again replaces the rate.
+    Set {
+        #[command(flatten)]
+        act: ActAs,
+        currency: String,
+        valid_from: String,
+        rate: String,
+    },
+    /// Remove one rate; the currency's previous rate is in force again.
+    Delete {
+        #[command(flatten)]
+        act: ActAs,
+        currency: String,
+        valid_from: String,
+    },
+    /// Load a CSV with the columns currency,valid_from,rate (header first, any order):
+    /// every row or, when any is wrong, none, with each wrong cell named by line.
+    Import {
+        #[command(flatten)]
+        act: ActAs,
+        /// The file to read (`-` for standard input).
+        file: std::path::PathBuf,
+    },
 }
 
 /// The user a data command acts as, in a workspace.

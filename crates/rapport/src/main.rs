@@ -5,6 +5,7 @@ mod analytics;
 mod backup;
 mod cli;
 mod demo;
+mod rates;
 mod serve;
 mod setup;
 mod transfer;
@@ -70,6 +71,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         Command::Export(args) => transfer::export(&cli.global, &args).await,
         Command::Analytics(cmd) => analytics::run(&cli.global, cmd).await,
+        Command::Rates(cmd) => rates::run(&cli.global, cmd).await,
         Command::Openapi => {
             println!(
                 "{}",

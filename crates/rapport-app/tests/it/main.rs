@@ -6,6 +6,7 @@ mod auth;
 mod backup;
 mod copy;
 mod demo;
+mod exchange_rates;
 mod imports;
 mod overview;
 mod records;

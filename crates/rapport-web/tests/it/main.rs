@@ -5,6 +5,7 @@
 mod analytics;
 mod bad_input;
 mod cross_workspace;
+mod exchange_rates;
 mod headers;
 mod jobs;
 mod openapi;

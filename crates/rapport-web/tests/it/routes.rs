@@ -195,6 +195,14 @@ async fn world(s: &Server, n: usize) -> World {
         .await
         .ok_json(201),
     );
+    for day in ["2026-01-01", "2026-02-01"] {
+        s.req(Method::PUT, &format!("/api/v1/exchange-rates/USD/{day}"))
+            .bearer(&admin.token)
+            .json(&json!({"rate": "0.9"}))
+            .send()
+            .await
+            .ok_json(201);
+    }
     let share_body = json!({"object_type": "company", "record_id": live["companies"].to_string(),
         "grantee_type": "user", "grantee_id": manager.id.to_string(), "access": "read"});
     let share = id_of(
@@ -339,6 +347,7 @@ fn body(method: &str, path: &str, caller: &str, n: usize, w: &World) -> Option<V
         ("POST", "/api/v1/exports") => Some(json!({"object": "contacts"})),
         ("POST", "/api/v1/analytics/fit") => Some(json!({})),
         ("PATCH", "/api/v1/tags/{id}") => Some(json!({"name": format!("T {unique}")})),
+        ("PUT", "/api/v1/exchange-rates/{currency}/{valid_from}") => Some(json!({"rate": "0.95"})),
         ("POST", "/api/v1/custom_fields") => Some(
             json!({"object_type": "company", "key": format!("k_{}", unique.replace(['-', ' '], "_")),
             "label": "K", "kind": "text"}),
@@ -362,7 +371,16 @@ fn body(method: &str, path: &str, caller: &str, n: usize, w: &World) -> Option<V
 }
 
 async fn call(s: &Server, w: &World, method: &str, path: &str, caller: &str, n: usize) -> u16 {
-    let url = concrete(path, w);
+    // The world holds USD rates from 2026-01-01 (for DELETE) and 2026-02-01 (for GET); PUT
+    // sets a new one.
+    let rate_day = match method {
+        "DELETE" => "2026-01-01",
+        "GET" => "2026-02-01",
+        _ => "2026-03-01",
+    };
+    let url = concrete(path, w)
+        .replace("{currency}", "USD")
+        .replace("{valid_from}", rate_day);
     let m = Method::from_bytes(method.as_bytes()).expect("method");
     let actor = w.callers.get(caller);
     if path == "/auth/login" {

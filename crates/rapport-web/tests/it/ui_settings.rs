@@ -547,3 +547,123 @@ async fn the_roles_page_follows_the_policy_and_the_audit_log_shows_who_did_what(
         );
     }
 }
+
+#[tokio::test]
+async fn an_admin_sets_exchange_rates_and_the_board_and_home_add_up_in_the_base_currency() {
+    for s in Server::each("ui settings exchange rates").await {
+        let (_ws, _) = s.workspace("acme").await;
+        let admin = Browser::signed_in(&s, "admin@acme.example.com").await;
+        for (name, amount, currency) in [
+            ("Euro deal", "1200.00", "EUR"),
+            ("Dollar deal", "300", "USD"),
+        ] {
+            let res = admin
+                .submit(
+                    "/opportunities",
+                    &[
+                        ("name", name),
+                        ("amount", amount),
+                        ("amount__currency", currency),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        }
+        let board = admin.get("/opportunities/board").await;
+        assert!(
+            board.text.contains("€1,200.00") && board.text.contains("+ $300.00 (no rate)"),
+            "without a rate the dollars stay apart: {}",
+            board.text
+        );
+        assert!(board.text.contains("No exchange rate on"), "{}", board.text);
+        assert!(board.text.contains("href=\"/settings/exchange-rates\""));
+
+        let page = admin.get("/settings/exchange-rates").await;
+        assert_eq!(page.status.as_u16(), 200, "{}", page.text);
+        assert!(page.text.contains("No exchange rates yet."));
+
+        // Every wrong field is named next to it, and what was typed stays.
+        let res = admin
+            .submit(
+                "/settings/exchange-rates",
+                &[
+                    ("currency", "<b>"),
+                    ("valid_from", "2026-02-30"),
+                    ("rate", "abc"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 422, "{}", res.text);
+        for id in ["r-currency-error", "r-from-error", "r-rate-error"] {
+            assert!(
+                res.text.contains(&format!("id=\"{id}\"")),
+                "{id}: {}",
+                res.text
+            );
+        }
+        assert!(res.text.contains("value=\"&#60;b&#62;\""), "{}", res.text);
+        assert!(res.text.contains("value=\"abc\""));
+        let res = admin
+            .submit(
+                "/settings/exchange-rates",
+                &[
+                    ("currency", "EUR"),
+                    ("valid_from", "2000-01-01"),
+                    ("rate", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 422);
+        assert!(res.text.contains("base currency"), "{}", res.text);
+
+        // A decimal comma is read as the reader meant it.
+        let res = admin
+            .submit(
+                "/settings/exchange-rates",
+                &[
+                    ("currency", "usd"),
+                    ("valid_from", "2000-01-01"),
+                    ("rate", "0,92"),
+                ],
+            )
+            .await;
+        assert_eq!(location(&res), "/settings/exchange-rates?done=created");
+        let page = admin.get(location(&res)).await;
+        assert!(
+            table_body(&page.text, "rates-now").contains("1 USD = 0.92 EUR"),
+            "{}",
+            page.text
+        );
+        assert!(table_body(&page.text, "rates").contains("USD"));
+
+        let board = admin.get("/opportunities/board").await;
+        assert!(
+            board.text.contains("€1,476.00"),
+            "1,200 EUR + 300 USD × 0.92: {}",
+            board.text
+        );
+        assert!(board.text.contains("€147.60"), "weighted at 10 %");
+        assert!(!board.text.contains("(no rate)"));
+        assert!(!board.text.contains("No exchange rate on"));
+        let home = admin.get("/").await;
+        assert!(home.text.contains("€1,476.00"), "{}", home.text);
+
+        // Removing the rate leaves the dollars apart again.
+        let res = admin
+            .submit(
+                "/settings/exchange-rates/delete",
+                &[("currency", "USD"), ("valid_from", "2000-01-01")],
+            )
+            .await;
+        assert_eq!(location(&res), "/settings/exchange-rates?done=deleted");
+        let board = admin.get("/opportunities/board").await;
+        assert!(board.text.contains("+ $300.00 (no rate)"), "{}", board.text);
+        let res = admin
+            .submit(
+                "/settings/exchange-rates/delete",
+                &[("currency", "USD"), ("valid_from", "2000-01-01")],
+            )
+            .await;
+        assert_eq!(res.status.as_u16(), 404);
+    }
+}
