@@ -240,14 +240,14 @@ function shiftsSince(since) {
   });
 }
 
-/// The contrast audit of what `page` shows now.
+// The contrast audit of what `page` shows now.
 export async function contrast(page) {
   return page.evaluate(audit, "contrast");
 }
 
-/// Walks the page with Tab (at most `limit` presses) and checks every focus indicator.
-/// The walk starts wherever Tab goes next and ends when it comes round to a stop again:
-/// past the last stop focus leaves the page once, and the next Tab starts at the top.
+// Walks the page with Tab (at most `limit` presses) and checks every focus indicator.
+// The walk starts wherever Tab goes next and ends when it comes round to a stop again:
+// past the last stop focus leaves the page once, and the next Tab starts at the top.
 export async function focusStops(page, limit = 80) {
   await page.evaluate(() => {
     window.__rapportFocusWalk = { seen: new WeakSet(), last: null };
@@ -274,12 +274,12 @@ export async function focusStops(page, limit = 80) {
   return { failures: [...failures], skipped: [...skipped], stops, whole };
 }
 
-/// Milliseconds since the page's time origin, to measure shifts from.
+// Milliseconds since the page's time origin, to measure shifts from.
 export async function now(page) {
   return page.evaluate(() => performance.now());
 }
 
-/// Layout shift since `since` (0: since the page started loading), after the page settles.
+// Layout shift since `since` (0: since the page started loading), after the page settles.
 export async function layoutShift(page, since = 0) {
   // Two frames, so that a shift caused by the last change has been recorded.
   await page.evaluate(

@@ -69,15 +69,15 @@ function fixed(n) {
   return n.toFixed(4);
 }
 
-/// Records the layout shift measured for `name`; CLS (shifts without recent input) must
-/// stay under 0.1, the "good" threshold.
+// Records the layout shift measured for `name`; CLS (shifts without recent input) must
+// stay under 0.1, the "good" threshold.
 function shifted(name, s) {
   const where = s.sources.length ? ` [${s.sources.join("; ")}]` : "";
   figures.push(`layout shift ${name}: CLS ${fixed(s.cls)}, raw ${fixed(s.raw)} (${s.count} entries)${where}`);
   if (s.cls >= 0.1) a11y.push(`${name}: CLS ${fixed(s.cls)} is not under 0.1${where}`);
 }
 
-/// Layout shift while `action` runs on the page as it is (a partial update, no navigation).
+// Layout shift while `action` runs on the page as it is (a partial update, no navigation).
 async function shiftDuring(page, name, action) {
   const since = await now(page);
   await action();
@@ -86,7 +86,7 @@ async function shiftDuring(page, name, action) {
   shifted(name, await layoutShift(page, since));
 }
 
-/// Contrast of what the page shows now, and its layout shift since it loaded.
+// Contrast of what the page shows now, and its layout shift since it loaded.
 async function check(page, name) {
   shifted(`${name} (since load)`, await layoutShift(page));
   const c = await contrast(page);
@@ -96,8 +96,8 @@ async function check(page, name) {
   figures.push(line);
 }
 
-/// Checks the page (`check`), saves its screenshot and, with `focus`, walks it with Tab
-/// checking every focus outline; focus and scroll are put back afterwards.
+// Checks the page (`check`), saves its screenshot and, with `focus`, walks it with Tab
+// checking every focus outline; focus and scroll are put back afterwards.
 async function shot(page, name, { focus = false } = {}) {
   await check(page, name);
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
