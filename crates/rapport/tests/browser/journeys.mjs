@@ -3,11 +3,16 @@
 // address, the admin's credentials, Chromium's path and where to save screenshots.
 //
 // Every page is also checked for what must never happen: a CSP violation, a script
-// error, a dialog opened by stored markup, or a page wider than a 375 px phone.
+// error, a dialog opened by stored markup, or a page wider than a 375 px phone. Every
+// page that gets a screenshot is first checked for WCAG AA contrast (text, placeholders,
+// field borders; some also for the focus outline at every Tab stop) and for layout shift
+// since it loaded; partial updates are measured on their own (checks.mjs). The last step
+// fails listing every element below AA and every page whose CLS reaches 0.1.
 
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import assert from "node:assert/strict";
+import { contrast, focusStops, layoutShift, now } from "./checks.mjs";
 
 const base = process.env.RAPPORT_URL;
 const email = process.env.RAPPORT_EMAIL;
@@ -28,6 +33,9 @@ const browser = await chromium.launch({
 
 const problems = [];
 const steps = [];
+// What the contrast and layout-shift checks measured, and what they found below the bar.
+const figures = [];
+const a11y = [];
 
 async function newPage(viewport = { width: 1280, height: 900 }, locale = "en-US") {
   const context = await browser.newContext({ viewport, locale });
@@ -57,8 +65,54 @@ async function step(name, body) {
   }
 }
 
-async function shot(page, name) {
+function fixed(n) {
+  return n.toFixed(4);
+}
+
+// Records the layout shift measured for `name`; CLS (shifts without recent input) must
+// stay under 0.1, the "good" threshold.
+function shifted(name, s) {
+  const where = s.sources.length ? ` [${s.sources.join("; ")}]` : "";
+  figures.push(`layout shift ${name}: CLS ${fixed(s.cls)}, raw ${fixed(s.raw)} (${s.count} entries)${where}`);
+  if (s.cls >= 0.1) a11y.push(`${name}: CLS ${fixed(s.cls)} is not under 0.1${where}`);
+}
+
+// Layout shift while `action` runs on the page as it is (a partial update, no navigation).
+async function shiftDuring(page, name, action) {
+  const since = await now(page);
+  await action();
+  // htmx settles a swap 20 ms after it lands; give it a little more.
+  await page.waitForTimeout(150);
+  shifted(name, await layoutShift(page, since));
+}
+
+// Contrast of what the page shows now, and its layout shift since it loaded.
+async function check(page, name) {
+  shifted(`${name} (since load)`, await layoutShift(page));
+  const c = await contrast(page);
+  a11y.push(...c.failures.map((f) => `${name}: ${f}`));
+  let line = `contrast ${name}: ${c.texts} texts, ${c.controls} fields, ${c.failures.length} below AA`;
+  if (c.skipped.length) line += `; skipped ${c.skipped.length}: ${c.skipped.join("; ")}`;
+  figures.push(line);
+}
+
+// Checks the page (`check`), saves its screenshot and, with `focus`, walks it with Tab
+// checking every focus outline; focus and scroll are put back afterwards.
+async function shot(page, name, { focus = false } = {}) {
+  await check(page, name);
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  if (focus) {
+    const f = await focusStops(page);
+    a11y.push(...f.failures.map((x) => `${name}: ${x}`));
+    const walked = f.whole ? "the whole page" : `the first ${f.stops} stops`;
+    let line = `focus ${name}: ${f.stops} Tab stops (${walked}), ${f.failures.length} below 3:1`;
+    if (f.skipped.length) line += `; skipped ${f.skipped.length}: ${f.skipped.join("; ")}`;
+    figures.push(line);
+    await page.evaluate(() => {
+      document.activeElement?.blur();
+      window.scrollTo(0, 0);
+    });
+  }
 }
 
 async function signIn(page) {
@@ -80,7 +134,7 @@ try {
 
   await step("sign in", async () => {
     await page.goto(`${base}/login`);
-    await shot(page, "login");
+    await shot(page, "login", { focus: true });
     await signIn(page);
     await page.waitForSelector("h1");
     await shot(page, "home-empty");
@@ -107,14 +161,17 @@ try {
 
   await step("Ctrl+K and typing shows matching records; arrows and Enter open one", async () => {
     await page.goto(`${base}/contacts`);
-    await page.keyboard.press("Control+k");
-    await page.keyboard.type(companyName.slice(0, 12));
     const hit = page.locator(`#quick-results a:has-text("${companyName}")`);
-    await hit.waitFor();
+    await shiftDuring(page, "quick search results while typing", async () => {
+      await page.keyboard.press("Control+k");
+      await page.keyboard.type(companyName.slice(0, 12));
+      await hit.waitFor();
+    });
     await shot(page, "quick-search");
     await page.keyboard.press("ArrowDown");
     const focused = await page.evaluate(() => document.activeElement?.closest("#quick-results") !== null);
     assert.ok(focused, "ArrowDown moves into the results");
+    await check(page, "quick-search with a result focused");
     await Promise.all([page.waitForURL(companyUrl), page.keyboard.press("Enter")]);
   });
 
@@ -138,16 +195,22 @@ try {
     await page.click("form.quick button[type=submit]");
     await page.waitForURL(/saved=1/);
     assert.ok(await page.isVisible(`#timeline a:has-text("${callSubject}")`));
-    await shot(page, "contact");
+    // The call is saved by a post and the page comes back with it on the timeline.
+    shifted("the contact page after logging a call", await layoutShift(page));
+    await shot(page, "contact", { focus: true });
   });
 
   await step("edit in place keeps the page and saves", async () => {
-    await page.click("a.button[href$='/edit']");
-    await page.waitForSelector("#details-body #record-form");
+    await shiftDuring(page, "inline edit: the form replaces the details", async () => {
+      await page.click("a.button[href$='/edit']");
+      await page.waitForSelector("#details-body #record-form");
+    });
+    await check(page, "contact editing in place");
     await page.fill("#f-title", "Head of Procurement");
     await page.click("#details-body button[type=submit]");
     await page.waitForURL(/saved=1/);
     assert.ok(await page.isVisible(`dd:has-text("Head of Procurement")`));
+    shifted("the contact page after saving the edit", await layoutShift(page));
   });
 
   let dealUrl;
@@ -159,7 +222,7 @@ try {
     await page.click("#record-form button[type=submit]");
     await page.waitForSelector("#f-amount-error");
     assert.equal(await page.inputValue("#f-name"), dealName);
-    await shot(page, "opportunity-form-error");
+    await shot(page, "opportunity-form-error", { focus: true });
     await page.fill("#f-amount", "120000");
     await page.click("#record-form button[type=submit]");
     await page.waitForURL(/\/opportunities\/[0-9a-f-]{36}$/);
@@ -190,7 +253,7 @@ try {
   await step("drag the opportunity to Proposal on the board", async () => {
     await page.goto(`${base}/opportunities/board`);
     assert.equal(await columnOf(dealName), "Prospecting");
-    await shot(page, "board");
+    await shot(page, "board", { focus: true });
     await Promise.all([page.waitForURL(/moved=1/), dragTo(dealName, "Proposal")]);
     assert.equal(await columnOf(dealName), "Proposal");
     assert.ok(await page.isVisible("#board-status.notice"));
@@ -217,6 +280,7 @@ try {
     await page.keyboard.press("Tab");
     await Promise.all([page.waitForURL(/moved=1/), page.keyboard.press("Enter")]);
     assert.equal(await columnOf(dealName), "Negotiation");
+    shifted("the board after a move by keyboard", await layoutShift(page));
   });
 
   await step("convert a lead into a contact, a company and a deal", async () => {
@@ -263,7 +327,7 @@ try {
     await page.fill("#cf-options", "Gold\nSilver");
     await Promise.all([page.waitForURL(/done=created/), page.click("form[action='/settings/fields'] button[type=submit]")]);
     assert.ok(await page.isVisible(`#custom-fields code:has-text("custom.${key}")`));
-    await shot(page, "settings-fields");
+    await shot(page, "settings-fields", { focus: true });
     await page.goto(`${base}/companies/new`);
     await page.selectOption(`select[name="custom.${key}"]`, "Gold");
     await page.fill("#f-name", `Tiered ${stamp}`);
@@ -293,7 +357,7 @@ try {
     await shot(page, "calendar-week");
     await page.goto(`${base}/calendar?view=month&date=2030-05-15`);
     assert.ok(await page.isVisible(`.cal a:has-text("Site visit ${stamp}")`));
-    await shot(page, "calendar-month");
+    await shot(page, "calendar-month", { focus: true });
   });
 
   await step("lists filter, sort and export", async () => {
@@ -303,9 +367,11 @@ try {
     await page.click("#list-query button[type=submit]");
     await page.waitForURL(/filter%5Bindustry%5D%5Beq%5D=Robotics/);
     assert.ok(await page.isVisible(`#records a:has-text("${companyName}")`));
+    // Filters, sorting and paging are plain links and forms: each answer is a new page.
+    shifted("the list after filtering", await layoutShift(page));
     await page.click(`#records th a:has-text("Name")`);
     await page.waitForURL(/sort=/);
-    await shot(page, "companies-list");
+    await shot(page, "companies-list", { focus: true });
   });
 
   await step("stored markup shows as text and runs nowhere", async () => {
@@ -384,6 +450,18 @@ try {
       );
       assert.ok(width <= 375, `${url} is ${width} px wide on a 375 px screen (${wide})`);
     }
+    // On a phone the quick results and the inline edit form have the least room.
+    await phone.goto(`${base}/contacts`);
+    await shiftDuring(phone, "phone: quick search results while typing", async () => {
+      await phone.fill("#global-search", companyName.slice(0, 12));
+      await phone.locator(`#quick-results a:has-text("${companyName}")`).waitFor();
+    });
+    await shot(phone, "phone-quick-search");
+    await phone.goto(contactUrl);
+    await shiftDuring(phone, "phone: inline edit, the form replaces the details", async () => {
+      await phone.click("a.button[href$='/edit']");
+      await phone.waitForSelector("#details-body #record-form");
+    });
   });
 
   await step("keyboard focus is visible", async () => {
@@ -397,6 +475,10 @@ try {
     assert.match(outline, /solid 3px/, `the first focus stop shows no outline: ${outline}`);
   });
 
+  await step("every page checked meets WCAG AA contrast and has CLS under 0.1", async () => {
+    assert.ok(a11y.length === 0, `${a11y.length} found:\n  ${a11y.join("\n  ")}`);
+  });
+
   await step("signing out ends the session", async () => {
     await page.click("header button[type=submit]");
     await page.waitForURL(/\/login\?signed_out=1/);
@@ -406,6 +488,7 @@ try {
 } finally {
   await browser.close();
   console.log(steps.join("\n"));
+  if (figures.length) console.log("accessibility figures:\n  " + figures.join("\n  "));
   if (problems.length) {
     console.log("problems:\n" + problems.join("\n"));
     process.exitCode = 1;
