@@ -144,10 +144,7 @@ async fn rates_are_put_read_paged_and_deleted_and_the_totals_convert_with_them()
                 .ok(201);
         }
         let pipeline = s.get("/api/v1/pipelines").bearer(&rep.token).send().await;
-        let pipeline = pipeline.ok(200)[0]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let pipeline = pipeline.ok(200)[0]["id"].as_str().unwrap().to_owned();
         let totals = |on: &str| {
             let path = format!("/api/v1/pipelines/{pipeline}/totals?on={on}");
             let token = admin.token.clone();

@@ -346,3 +346,58 @@ fn restoring_something_that_is_not_a_backup_says_so() {
         "cannot open",
     );
 }
+
+#[test]
+fn exchange_rates_are_set_imported_all_or_nothing_listed_and_removed() {
+    let cli = Cli::new();
+    cli.workspace("Acme", "boss@acme.example");
+    assert!(cli.ok(&["rates", "list"], "").contains("no exchange rates"));
+    assert!(
+        cli.ok(&["rates", "set", "usd", "2026-01-01", "0.92"], "")
+            .contains("set 1 USD = 0.92 from 2026-01-01")
+    );
+    cli.fails(
+        &["rates", "set", "EUR", "2026-01-01", "1"],
+        "",
+        "base currency",
+    );
+    // One bad row keeps nothing, and every bad cell is named by its line.
+    cli.fails(
+        &["rates", "import", "-"],
+        "currency,valid_from,rate\nGBP,2026-01-01,1.15\nXYZ,2026-13-01,-1\n",
+        "line 3, currency: must be an ISO 4217 currency code",
+    );
+    cli.fails(
+        &["rates", "import", "-"],
+        "currency,valid_from,rate\nPLN,2026-01-01,0,23\n",
+        "line 2: 4 cells where the header has 3",
+    );
+    cli.fails(
+        &["rates", "import", "-"],
+        "code,day\n",
+        "line 1: the header lacks currency, valid_from, rate",
+    );
+    let listed: Value = serde_json::from_str(&cli.ok(&["rates", "list", "--json"], "")).unwrap();
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "nothing of the bad files stayed"
+    );
+    assert!(
+        cli.ok(
+            &["rates", "import", "-"],
+            "rate,currency,valid_from\n1.15,GBP,2026-01-01\n\"0.93\",USD,2026-01-01\n"
+        )
+        .contains("imported 2 rates: 1 new, 1 replaced")
+    );
+    let listed: Value =
+        serde_json::from_str(&cli.ok(&["rates", "list", "--currency", "usd", "--json"], ""))
+            .unwrap();
+    assert_eq!(
+        listed,
+        serde_json::json!([{"currency": "USD", "valid_from": "2026-01-01", "rate": "0.93",
+            "base_currency": "EUR"}])
+    );
+    cli.ok(&["rates", "delete", "GBP", "2026-01-01"], "");
+    cli.fails(&["rates", "delete", "GBP", "2026-01-01"], "", "not found");
+}
