@@ -345,6 +345,33 @@ try {
     }
   });
 
+  await step("dollars stay apart on the board until an admin sets a rate, then add up in euros", async () => {
+    const dollars = `Dollar deal ${stamp}`;
+    await page.goto(`${base}/opportunities/new`);
+    await page.fill("#f-name", dollars);
+    await page.fill("#f-amount", "1000");
+    await page.fill("input[name=amount__currency]", "USD");
+    await page.click("#record-form button[type=submit]");
+    await page.waitForURL(/\/opportunities\/[0-9a-f-]{36}$/);
+    await page.goto(`${base}/opportunities/board`);
+    const column = page.locator("[data-stage]", { has: page.locator(`[data-card][data-name="${dollars}"]`) });
+    assert.match(await column.locator(".figures").innerText(), /\$1,000\.00 \(no rate\)/);
+    assert.ok(await page.isVisible(".no-rate-note a[href='/settings/exchange-rates']"));
+    await page.click(".no-rate-note a[href='/settings/exchange-rates']");
+    await page.waitForURL(/\/settings\/exchange-rates$/);
+    await page.fill("#r-currency", "USD");
+    await page.fill("#r-from", "2000-01-01");
+    await page.fill("#r-rate", "0.9");
+    await Promise.all([page.waitForURL(/done=created/), page.click("form[action='/settings/exchange-rates'] button[type=submit]")]);
+    assert.match(await page.locator("#rates-now").innerText(), /1 USD = 0\.9 EUR/);
+    await shot(page, "settings-exchange-rates", { focus: true });
+    await page.goto(`${base}/opportunities/board`);
+    const figures = await column.locator(".figures").innerText();
+    assert.doesNotMatch(figures, /no rate/);
+    assert.match(figures, /€/);
+    assert.ok(!(await page.isVisible(".no-rate-note")));
+  });
+
   await step("a planned meeting shows on the calendar", async () => {
     await page.goto(contactUrl);
     await page.check("input[name=kind][value=meeting]");
