@@ -944,7 +944,7 @@ async fn the_board_shows_deals_by_stage_and_moves_them_by_the_rules() {
         let first = column(&board.text, &stages[0]);
         assert!(first.contains("Board deal") && first.contains("Dollar deal"));
         assert!(first.contains("data-count>2<"), "{first}");
-        // Euros and dollars are listed apart, never added up.
+        // Without a rate for dollars, they are listed apart, never added up at par.
         assert!(
             first.contains("€1,200.00") && first.contains("$300.00"),
             "{first}"
