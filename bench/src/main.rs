@@ -223,6 +223,8 @@ fn print_table(rows: &[Row]) {
         let verdict = match r.ok {
             Some(true) => "ok",
             Some(false) => "MISSED",
+            // A detail line under a row: its row holds the verdict.
+            None if r.budget.is_empty() => "",
             None => "not measured",
         };
         println!("| {} | {} | {} | {verdict} |", r.what, r.budget, r.measured);
@@ -242,6 +244,21 @@ async fn latency_row(what: &str, budget_ms: f64, samples: &Latencies) -> Row {
             samples.len()
         ),
         Some(p95.as_secs_f64() * 1_000.0 <= budget_ms),
+    )
+}
+
+/// Percentiles of one page within a row: a detail, with no verdict of its own.
+fn detail_row(what: &str, samples: &Latencies) -> Row {
+    Row::new(
+        what,
+        "",
+        format!(
+            "p50 {}, p95 {} (n={})",
+            ms(samples.percentile(50.0)),
+            ms(samples.percentile(95.0)),
+            samples.len()
+        ),
+        None,
     )
 }
 
@@ -424,6 +441,9 @@ async fn pages(
     let mut rows = Vec::new();
     for (what, paths) in kinds {
         let mut lat = Latencies::new();
+        // A kind of a few fixed pages also gets a line per page, so that one slow page
+        // among fast ones shows which it is (the kind's p95 alone hides it).
+        let mut per_path: Vec<Latencies> = paths.iter().map(|_| Latencies::new()).collect();
         let mut missing = None;
         // A page far over budget would hold the run for many minutes; each kind gets at
         // most 30 s of requests, and the row says how many it took.
@@ -443,6 +463,7 @@ async fn pages(
                 bail!("GET {path}: {}", r.status);
             }
             lat.push(t.elapsed());
+            per_path[i % paths.len()].push(t.elapsed());
         }
         match missing {
             Some(path) => rows.push(Row::new(
@@ -451,7 +472,14 @@ async fn pages(
                 format!("{path} is not served by this build"),
                 None,
             )),
-            None => rows.push(latency_row(what, 20.0, &lat).await),
+            None => {
+                rows.push(latency_row(what, 20.0, &lat).await);
+                if (2..=8).contains(&paths.len()) {
+                    for (path, lat) in paths.iter().zip(&per_path) {
+                        rows.push(detail_row(&format!("· {path}"), lat));
+                    }
+                }
+            }
         }
     }
     Ok(rows)

@@ -2,6 +2,7 @@
 //! the body through the catalogue, check references through the policy, then one
 //! transaction with the change, a field-level audit entry and an outbox event.
 
+mod by_stage;
 mod context;
 pub mod cursor;
 mod references;
@@ -21,6 +22,7 @@ use rapport_store::records::{self, ListSpec, NewRecord, Trash};
 use serde_json::{Map, Value as Json, json};
 use uuid::Uuid;
 
+pub use self::by_stage::{StagePage, list_by_stage};
 pub use self::context::{RecordContext, viewer};
 use crate::error::{AppError, AppResult};
 use crate::write::Write;
@@ -260,6 +262,26 @@ pub async fn get(
     Ok(view(&ctx, &rec, fields))
 }
 
+/// A list query as sent (`filter[…][…]`, `sort`, …), parsed against the object's fields
+/// as the caller may see them.
+fn parse_list(ctx: &RecordContext, params: &[(String, String)]) -> AppResult<query::ListQuery> {
+    let schema = Schema {
+        object: ctx.object,
+        custom: &ctx.custom,
+        ctx: ctx.parse,
+    };
+    query::parse(&schema, params, &|f: &str| ctx.visible(f)).map_err(AppError::BadQuery)
+}
+
+/// Relations (tags, links, roles) cost a query each; a sparse fieldset without them skips
+/// those.
+fn wants_relations(fields: Option<&[String]>) -> bool {
+    fields.is_none_or(|list| {
+        list.iter()
+            .any(|f| matches!(f.as_str(), "tag_ids" | "links" | "contacts" | "companies"))
+    })
+}
+
 /// A list page. `params` are the query parameters as sent (`filter[…][…]`, `sort`, …).
 pub async fn list(
     app: &App,
@@ -269,24 +291,15 @@ pub async fn list(
 ) -> AppResult<RecordPage> {
     let mut c = app.db.read().await?;
     let ctx = RecordContext::load(&mut c, &caller.principal, object).await?;
-    let schema = Schema {
-        object,
-        custom: &ctx.custom,
-        ctx: ctx.parse,
-    };
-    let q = query::parse(&schema, params, &|f: &str| ctx.visible(f)).map_err(AppError::BadQuery)?;
+    let q = parse_list(&ctx, params)?;
     let page = PageRequest::<()>::new(None, q.limit);
     let after = cursor::decode(q.cursor.as_deref(), &q)?;
     let fields = q.fields.clone();
-    let relations = fields.as_ref().is_none_or(|list| {
-        list.iter()
-            .any(|f| matches!(f.as_str(), "tag_ids" | "links" | "contacts" | "companies"))
-    });
     let spec = ListSpec {
         query: &q,
         after: after.as_deref(),
         limit: page.limit + 1,
-        relations,
+        relations: wants_relations(fields.as_deref()),
     };
     let ws = caller.principal.workspace_id;
     let mut rows = records::list(&mut c, ws, object, &ctx.viewer, &spec).await?;

@@ -4,6 +4,7 @@
 mod analytics;
 mod auth;
 mod backup;
+mod board;
 mod copy;
 mod demo;
 mod exchange_rates;

@@ -195,6 +195,29 @@ pub(crate) fn order(q: &mut SelectStatement, terms: &[SortTerm], id_descending: 
     );
 }
 
+/// ORDER BY the keys that `order` selected as `_s{i}` (and the id), read from the rows of
+/// a subquery aliased `from`: the same order over rows already picked by `order`.
+pub(crate) fn order_selected(
+    q: &mut SelectStatement,
+    from: &Alias,
+    terms: &[SortTerm],
+    id_descending: bool,
+) {
+    let dir = |descending: bool| if descending { Order::Desc } else { Order::Asc };
+    for (i, t) in terms.iter().enumerate() {
+        let key = Expr::col((from.clone(), Alias::new(format!("_s{i}"))));
+        if t.nullable {
+            q.order_by_expr_with_nulls(key, dir(t.descending), NullOrdering::Last);
+        } else {
+            q.order_by_expr(key, dir(t.descending));
+        }
+    }
+    q.order_by_expr(
+        Expr::col((from.clone(), Alias::new("id"))),
+        dir(id_descending),
+    );
+}
+
 /// Rows strictly after the cursor `after` = [key values…, id] in the given order.
 pub(crate) fn after(
     terms: &[SortTerm],

@@ -3,6 +3,7 @@
 
 mod access;
 mod bulk;
+mod by_stage;
 mod columns;
 mod listing;
 mod relations;
@@ -22,6 +23,7 @@ use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
 pub use self::bulk::{MatchKey, get_many, insert_many, match_keys};
+pub use self::by_stage::{StageRows, list_by_stage};
 use self::columns::{decode, encode, stored_fields, table};
 use self::listing::KeyKind;
 use self::listing::{SortTerm, r};
@@ -536,8 +538,21 @@ pub async fn list(
     listing::order(&mut q, &terms, id_desc);
     q.limit(spec.limit);
     let rows = c.fetch_all(&q).await?;
+    listed(c, ws, object, &rows, &terms, spec.relations).await
+}
+
+/// Decodes listed rows with their sort keys (selected as `_s{i}` by `listing::order`) and,
+/// if asked, loads their relations in one go.
+async fn listed(
+    c: &mut Conn,
+    ws: WorkspaceId,
+    object: ObjectType,
+    rows: &[Row],
+    terms: &[SortTerm],
+    with_relations: bool,
+) -> Result<Vec<Listed>, StoreError> {
     let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         let record = decode_row(object, row)?;
         let mut keys = Vec::with_capacity(terms.len() + 1);
         for (i, t) in terms.iter().enumerate() {
@@ -546,7 +561,7 @@ pub async fn list(
         keys.push(Json::String(record.id.to_string()));
         out.push(Listed { record, keys });
     }
-    if spec.relations {
+    if with_relations {
         let mut recs: Vec<Record> = out.iter().map(|l| l.record.clone()).collect();
         relations::load(c, ws, &mut recs).await?;
         for (l, rec) in out.iter_mut().zip(recs) {

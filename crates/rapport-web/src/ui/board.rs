@@ -255,24 +255,27 @@ pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
     };
     let zone = page.zone().to_owned();
     let mut names = Names::with_users(&users);
-    let mut per_stage: Vec<(Stage, Vec<Json>, bool)> = Vec::new();
-    for stage in &pipeline.stages {
-        if nobody {
-            per_stage.push((stage.clone(), Vec::new(), false));
-            continue;
-        }
+    let per_stage: Vec<(Stage, Vec<Json>, bool)> = if nobody {
+        pipeline
+            .stages
+            .iter()
+            .map(|stage| (stage.clone(), Vec::new(), false))
+            .collect()
+    } else {
+        let stage_ids: Vec<Uuid> = pipeline.stages.iter().map(|st| st.id).collect();
         let mut p = params.clone();
-        p.push(("filter[stage_id][eq]".to_owned(), stage.id.to_string()));
         p.push(("sort".to_owned(), "-stage_changed_at".to_owned()));
         p.push(("limit".to_owned(), CARDS_PER_COLUMN.to_string()));
-        match records::list(&s.app, &caller, ObjectType::Opportunity, &p).await {
-            Ok(found) => {
-                let more = found.next_cursor.is_some();
-                per_stage.push((stage.clone(), found.items, more));
-            }
+        match records::list_by_stage(&s.app, &caller, &p, &stage_ids).await {
+            Ok(pages) => pipeline
+                .stages
+                .iter()
+                .zip(pages)
+                .map(|(stage, page)| (stage.clone(), page.items, page.more))
+                .collect(),
             Err(e) => return app_error(tr, e),
         }
-    }
+    };
     let everything: Vec<Json> = per_stage
         .iter()
         .flat_map(|(_, items, _)| items.iter().cloned())

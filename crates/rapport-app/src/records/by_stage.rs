@@ -1,0 +1,79 @@
+//! A pipeline board's columns: the first page of the opportunity list in each stage, read
+//! with one record context and one statement for every column instead of a list call (and
+//! its context, query and relation lookups) per stage.
+
+use rapport_core::catalogue::{self, Kind};
+use rapport_core::object::ObjectType;
+use rapport_core::query::QueryError;
+use rapport_store::records::{self, ListSpec};
+use serde_json::Value as Json;
+use uuid::Uuid;
+
+use super::{RecordContext, parse_list, view, wants_relations};
+use crate::error::{AppError, AppResult};
+use crate::{App, Caller, PageRequest};
+
+/// Every field of an opportunity but those kept in relation tables, and its custom fields.
+fn without_relations() -> Vec<String> {
+    catalogue::all_fields(ObjectType::Opportunity)
+        .filter(|f| !matches!(f.kind, Kind::Tags | Kind::Links | Kind::Roles(_)))
+        .map(|f| f.name.to_owned())
+        .chain(std::iter::once("custom".to_owned()))
+        .collect()
+}
+
+/// One stage's first page: what `list` with `filter[stage_id][eq]=stage_id` would show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StagePage {
+    pub stage_id: Uuid,
+    pub items: Vec<Json>,
+    /// More records follow in this stage (the list would give a next cursor).
+    pub more: bool,
+}
+
+/// For each of `stages`, in that order, the first page of the opportunity list with
+/// `params` (filters, search, `sort`, `limit`, `fields`, as for [`super::list`]) narrowed
+/// to that stage: the same access policy, filters, order and field rules, without a
+/// total. A cursor continues one list, not several, so it is refused. Without `fields`
+/// the items carry every field but the relations (tags, links, contacts): a board shows
+/// none of them, and reading them would cost a query per kind over every card.
+pub async fn list_by_stage(
+    app: &App,
+    caller: &Caller,
+    params: &[(String, String)],
+    stages: &[Uuid],
+) -> AppResult<Vec<StagePage>> {
+    let mut c = app.db.read().await?;
+    let ctx = RecordContext::load(&mut c, &caller.principal, ObjectType::Opportunity).await?;
+    let q = parse_list(&ctx, params)?;
+    if q.cursor.is_some() {
+        return Err(AppError::BadQuery(QueryError {
+            parameter: "cursor".to_owned(),
+            message: "a page per stage has no cursor; list one stage to page on".to_owned(),
+        }));
+    }
+    let page = PageRequest::<()>::new(None, q.limit);
+    let fields = q.fields.clone().unwrap_or_else(without_relations);
+    let spec = ListSpec {
+        query: &q,
+        after: None,
+        limit: page.limit + 1,
+        relations: wants_relations(Some(&fields)),
+    };
+    let ws = caller.principal.workspace_id;
+    let found = records::list_by_stage(&mut c, ws, &ctx.viewer, &spec, stages).await?;
+    let shown = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    Ok(found
+        .into_iter()
+        .map(|s| StagePage {
+            stage_id: s.stage_id,
+            more: s.rows.len() > shown,
+            items: s
+                .rows
+                .iter()
+                .take(shown)
+                .map(|l| view(&ctx, &l.record, Some(&fields)).json)
+                .collect(),
+        })
+        .collect())
+}
