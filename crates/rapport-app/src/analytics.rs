@@ -11,8 +11,10 @@
 //! read its figures (computed from its own orders and the fitted population parameters), and
 //! a record the caller cannot see is 404, as everywhere.
 //!
-//! Amounts: only orders in the workspace's base currency are analysed (no exchange rates
-//! yet); they become `f64` units of that currency here, once.
+//! Amounts: every order counts in the workspace's base currency; an order in another
+//! currency is converted at the exchange rate in force on its day (`fx::Converter`), and one
+//! whose currency had no rate yet that day is left out (and the number left out logged),
+//! never counted at par. Amounts become `f64` units of the base currency here, once.
 
 use std::collections::BTreeMap;
 
@@ -26,9 +28,11 @@ use rapport_core::analytics::rfm::{Rfm, Segment, rfm as rfm_scores};
 use rapport_core::analytics::summary::{CustomerSummary, History, Transaction, summarise};
 use rapport_core::analytics::{AnalyticsError, TransactionModel};
 use rapport_core::audit::{Actor, AuditAction};
+use rapport_core::fx::Converter;
 use rapport_core::money::Currency;
 use rapport_core::object::ObjectType;
 use rapport_core::policy::{self, Forbidden, Principal};
+use rapport_core::value::Date as Day;
 use rapport_core::{ErrorCode, FieldError, Role, Timestamp, UserId};
 use rapport_store::orders::{self, Purchase, StoredModel};
 pub use rapport_store::orders::{ContactKey, CustomerType};
@@ -111,48 +115,83 @@ fn to_amount(minor: i64, currency: Currency) -> f64 {
     minor as f64 / 10f64.powi(i32::from(currency.minor_digits()))
 }
 
-fn transaction(p: &Purchase, currency: Currency) -> Transaction<Uuid> {
-    Transaction {
+/// A purchase in base-currency units; `None` when its currency had no rate on its day.
+fn transaction(p: &Purchase, conv: &Converter) -> Option<Transaction<Uuid>> {
+    let currency = Currency::parse("currency", &p.currency).ok()?;
+    let month = i8::try_from(u8::from(p.day.month())).ok()?;
+    let day = Day::from_ymd(
+        i16::try_from(p.day.year()).ok()?,
+        month,
+        i8::try_from(p.day.day()).ok()?,
+    )?;
+    let minor = conv.to_base(p.amount_minor, currency, day)?;
+    Some(Transaction {
         customer: p.customer,
         date: p.day,
-        amount: to_amount(p.amount_minor, currency),
-    }
+        amount: to_amount(minor, conv.base()),
+    })
 }
 
-/// Every purchase of the workspace in its base currency, page by page.
+/// The base currency and every rate of the workspace, to convert orders at their days.
+async fn converter(c: &mut Conn, p: &Principal) -> AppResult<Converter> {
+    let base = base_currency(c, p).await?;
+    let rates = crate::exchange_rates::all(c, p.workspace_id).await?;
+    Ok(Converter::new(base, &rates))
+}
+
+/// Purchases in base-currency units, and how many had no rate on their day.
+fn converted(page: &[Purchase], conv: &Converter) -> (Vec<Transaction<Uuid>>, usize) {
+    let out: Vec<Transaction<Uuid>> = page.iter().filter_map(|p| transaction(p, conv)).collect();
+    let left_out = page.len() - out.len();
+    (out, left_out)
+}
+
+/// Every purchase of the workspace in its base currency (converted at its day), page by page.
 async fn load(
     c: &mut Conn,
     p: &Principal,
     customer: CustomerType,
     progress: &mut (dyn FnMut(&str) + Send),
 ) -> AppResult<(Vec<Transaction<Uuid>>, Currency)> {
-    let currency = base_currency(c, p).await?;
+    let conv = converter(c, p).await?;
+    let currency = conv.base();
     let mut out = Vec::new();
+    let mut left_out = 0;
     let mut after = None;
     loop {
-        let (page, next) =
-            orders::purchases(c, p.workspace_id, customer, currency.code(), after, PAGE).await?;
-        out.extend(page.iter().map(|p| transaction(p, currency)));
+        let (page, next) = orders::purchases(c, p.workspace_id, customer, after, PAGE).await?;
+        let (kept, without_rate) = converted(&page, &conv);
+        out.extend(kept);
+        left_out += without_rate;
         if next.is_none() {
             break;
         }
         after = next;
         progress(&format!("loaded {} orders", out.len()));
     }
+    if left_out > 0 {
+        tracing::info!(
+            left_out,
+            "orders in a currency without an exchange rate on their day were left out"
+        );
+        progress(&format!(
+            "{left_out} orders left out: their currency had no exchange rate on their day"
+        ));
+    }
     if out.is_empty() {
         return Err(bad(
             "transactions",
             format!(
-                "there are no orders in {} with a {} to analyse; import purchase history first",
+                "there are no orders with a {} in {} or in a currency with an exchange rate on the order's day; import purchase history or set rates first",
+                customer.as_str(),
                 currency.code(),
-                customer.as_str()
             ),
         ));
     }
     Ok((out, currency))
 }
 
-/// Every base-currency purchase of the workspace, for a caller allowed workspace analytics.
+/// Every purchase of the workspace in base-currency units, for a caller allowed workspace analytics.
 async fn workspace_transactions(
     app: &App,
     p: &Principal,
@@ -979,7 +1018,7 @@ pub struct RecordRfm {
 pub struct RecordAnalytics {
     pub customer_id: Uuid,
     pub customer_type: &'static str,
-    /// Orders of this customer in the base currency.
+    /// Orders of this customer counted (in the base currency, or converted at their day).
     pub orders: usize,
     /// When the model used was fitted and up to which day; null when none is.
     pub fitted_at: Option<Timestamp>,
@@ -1011,13 +1050,11 @@ pub async fn record_analytics(
     rapport_store::records::get(&mut c, p.workspace_id, object, id, Some(&v), Trash::Live)
         .await?
         .ok_or(AppError::NotFound)?;
-    let currency = base_currency(&mut c, p).await?;
-    let purchases =
-        orders::purchases_of(&mut c, p.workspace_id, customer, id, currency.code()).await?;
+    let conv = converter(&mut c, p).await?;
+    let purchases = orders::purchases_of(&mut c, p.workspace_id, customer, id).await?;
     let fitted = latest(&mut c, p, customer).await?;
     drop(c);
-    let transactions: Vec<Transaction<Uuid>> =
-        purchases.iter().map(|t| transaction(t, currency)).collect();
+    let (transactions, _) = converted(&purchases, &conv);
     let mut out = RecordAnalytics {
         customer_id: id,
         customer_type: customer.as_str(),

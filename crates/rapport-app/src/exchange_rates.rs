@@ -344,3 +344,18 @@ pub(crate) async fn in_force(
         .collect::<AppResult<Vec<_>>>()?;
     Ok((base, rates))
 }
+
+/// Every rate of the workspace, oldest first within each currency.
+pub(crate) async fn all(c: &mut Conn, ws: WorkspaceId) -> AppResult<Vec<DatedRate>> {
+    store::all(c, ws)
+        .await?
+        .into_iter()
+        .map(|r| {
+            parse_stored(r).map(|r| DatedRate {
+                currency: r.currency,
+                valid_from: r.valid_from,
+                rate: r.rate,
+            })
+        })
+        .collect()
+}

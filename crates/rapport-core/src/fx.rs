@@ -122,6 +122,47 @@ pub fn convert(minor: i64, from: Currency, rate: Rate, to: Currency) -> Option<i
     i64::try_from(rounded).ok()
 }
 
+/// Every rate of a workspace, ready to convert many amounts each at its own day (purchase
+/// history for analytics): per currency, its rates sorted by first day, found by binary
+/// search.
+#[derive(Clone, Debug)]
+pub struct Converter {
+    base: Currency,
+    by_currency: Vec<(Currency, Vec<(Date, Rate)>)>,
+}
+
+impl Converter {
+    pub fn new(base: Currency, rates: &[DatedRate]) -> Self {
+        let mut by_currency: Vec<(Currency, Vec<(Date, Rate)>)> = Vec::new();
+        for r in rates.iter().filter(|r| r.currency != base) {
+            match by_currency.iter_mut().find(|(c, _)| *c == r.currency) {
+                Some((_, list)) => list.push((r.valid_from, r.rate)),
+                None => by_currency.push((r.currency, vec![(r.valid_from, r.rate)])),
+            }
+        }
+        for (_, list) in &mut by_currency {
+            list.sort_by_key(|(d, _)| *d);
+        }
+        Converter { base, by_currency }
+    }
+
+    pub fn base(&self) -> Currency {
+        self.base
+    }
+
+    /// `minor` units of `currency` in base minor units at the rate in force on `day`;
+    /// `None` when the currency had no rate yet that day (or the result does not fit).
+    pub fn to_base(&self, minor: i64, currency: Currency, day: Date) -> Option<i64> {
+        if currency == self.base {
+            return Some(minor);
+        }
+        let (_, list) = self.by_currency.iter().find(|(c, _)| *c == currency)?;
+        let started = list.partition_point(|(d, _)| *d <= day);
+        let (_, rate) = list.get(started.checked_sub(1)?)?;
+        convert(minor, currency, *rate, self.base)
+    }
+}
+
 /// Deals (or any amounts) of one currency: how many, their total and weighted total.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Part {
@@ -377,6 +418,33 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_converter_agrees_with_the_rate_on_each_day(
+            days in proptest::collection::vec((0usize..2, 1i8..=12, 1i8..=28, 1i64..=5_000_000_000), 0..12),
+            on in (1i8..=12, 1i8..=28),
+            minor in -1_000_000i64..1_000_000,
+        ) {
+            let (eur, usd, gbp) = (cur("EUR"), cur("USD"), cur("GBP"));
+            let mut rates: Vec<DatedRate> = Vec::new();
+            for (c, m, d, nanos) in days {
+                let valid_from = Date::from_ymd(2026, m, d).unwrap_or_else(|| panic!("{m}-{d}"));
+                let currency = [usd, gbp][c];
+                // One rate per currency and day, as the table's key allows.
+                if rates.iter().any(|r| r.currency == currency && r.valid_from == valid_from) {
+                    continue;
+                }
+                let rate = Rate::from_nanos(nanos).unwrap_or_else(|| panic!("{nanos}"));
+                rates.push(DatedRate { currency, valid_from, rate });
+            }
+            let day = Date::from_ymd(2026, on.0, on.1).unwrap_or_else(|| panic!("{on:?}"));
+            let conv = Converter::new(eur, &rates);
+            for currency in [eur, usd, gbp] {
+                let expected = rate_on(&rates, eur, currency, day)
+                    .and_then(|r| convert(minor, currency, r, eur));
+                prop_assert_eq!(conv.to_base(minor, currency, day), expected);
+            }
+        }
+
         #[test]
         fn stored_rates_round_trip_through_their_text(nanos in 1i64..=MAX_NANOS) {
             let r = Rate::from_nanos(nanos).unwrap_or_else(|| panic!("{nanos}"));

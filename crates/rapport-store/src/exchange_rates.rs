@@ -207,3 +207,11 @@ pub async fn currencies(c: &mut Conn, ws: WorkspaceId) -> Result<Vec<String>, St
         .map(|r| r.string("currency"))
         .collect()
 }
+
+/// Every rate of the workspace (analytics converts each order at its own day).
+pub async fn all(c: &mut Conn, ws: WorkspaceId) -> Result<Vec<StoredRate>, StoreError> {
+    let mut q = select(ws);
+    q.order_by(a("currency"), Order::Asc)
+        .order_by(a("valid_from"), Order::Asc);
+    c.fetch_all(&q).await?.iter().map(decode).collect()
+}

@@ -190,11 +190,12 @@ pub async fn contacts_by_key(
 }
 
 /// One order as analytics sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Purchase {
     pub customer: Uuid,
     pub day: time::Date,
     pub amount_minor: i64,
+    pub currency: String,
 }
 
 /// Where a page of purchases ends; pass it back for the next page.
@@ -205,7 +206,7 @@ pub struct PurchaseCursor {
     id: Uuid,
 }
 
-/// One page of the orders in `currency` whose customer of type `customer` is set, in
+/// One page of the orders (in any currency) whose customer of type `customer` is set, in
 /// (customer, day, id) order, with the cursor of the next page (`None` at the end). Orders
 /// of trashed customers are left out. Engine bookkeeping for workspace-wide analytics, which
 /// the app layer authorizes for roles that see every record.
@@ -213,7 +214,6 @@ pub async fn purchases(
     c: &mut Conn,
     ws: WorkspaceId,
     customer: CustomerType,
-    currency: &str,
     after: Option<PurchaseCursor>,
     limit: u64,
 ) -> Result<(Vec<Purchase>, Option<PurchaseCursor>), StoreError> {
@@ -228,11 +228,10 @@ pub async fn purchases(
         .and_where(Expr::col(a("workspace_id")).eq(id(ws)))
         .and_where(Expr::col(a("deleted_at")).is_null());
     let mut q = Query::select();
-    q.columns([col, "ordered_at", "id", "amount_minor"].map(a))
+    q.columns([col, "ordered_at", "id", "amount_minor", "currency"].map(a))
         .from(a("orders"))
         .and_where(Expr::col(a("workspace_id")).eq(id(ws)))
         .and_where(Expr::col(a(col)).is_not_null())
-        .and_where(Expr::col(a("currency")).eq(currency))
         .and_where(Expr::col(a(col)).in_subquery(live.to_owned()));
     if let Some(after) = after {
         q.and_where(
@@ -260,6 +259,7 @@ pub async fn purchases(
             customer: row.uuid_col(col)?,
             day: row.day("ordered_at")?,
             amount_minor: row.i64("amount_minor")?,
+            currency: row.string("currency")?,
         };
         last = Some(PurchaseCursor {
             customer: p.customer,
@@ -276,22 +276,20 @@ pub async fn purchases(
     Ok((out, next))
 }
 
-/// The orders in `currency` of one customer, oldest first. The caller has checked that the
+/// The orders (in any currency) of one customer, oldest first. The caller has checked that the
 /// viewer may read the customer's record.
 pub async fn purchases_of(
     c: &mut Conn,
     ws: WorkspaceId,
     customer: CustomerType,
     customer_id: Uuid,
-    currency: &str,
 ) -> Result<Vec<Purchase>, StoreError> {
     let col = customer.column();
     let q = Query::select()
-        .columns(["ordered_at", "amount_minor"].map(a))
+        .columns(["ordered_at", "amount_minor", "currency"].map(a))
         .from(a("orders"))
         .and_where(Expr::col(a("workspace_id")).eq(id(ws)))
         .and_where(Expr::col(a(col)).eq(opt_uuid(Some(customer_id))))
-        .and_where(Expr::col(a("currency")).eq(currency))
         .order_by(a("ordered_at"), Order::Asc)
         .to_owned();
     c.fetch_all(&q)
@@ -302,6 +300,7 @@ pub async fn purchases_of(
                 customer: customer_id,
                 day: row.day("ordered_at")?,
                 amount_minor: row.i64("amount_minor")?,
+                currency: row.string("currency")?,
             })
         })
         .collect()

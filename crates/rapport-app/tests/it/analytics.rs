@@ -365,3 +365,88 @@ async fn bad_analytics_parameters_are_refused_naming_the_parameter() {
         );
     }
 }
+
+#[tokio::test]
+async fn orders_in_other_currencies_count_at_the_rate_of_their_day_and_without_one_are_left_out() {
+    use rapport_app::exchange_rates::{self, RateInput};
+    for env in Env::each("analytics in the base currency").await {
+        let (_ws, admin) = env.workspace("shop").await;
+        let csv = "customer,date,amount,currency\n\
+                   c1,2024-01-02,100.00,EUR\n\
+                   c1,2024-03-01,100.00,USD\n\
+                   c2,2024-02-01,50.00,USD\n\
+                   c2,2024-02-10,1000,JPY\n";
+        let report = transactions::import(
+            &env.app,
+            &admin,
+            csv.as_bytes(),
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.imported, 4, "{report:?}");
+        let rfm = || {
+            analytics::rfm(
+                &env.app,
+                &admin,
+                CustomerType::Contact,
+                Some(day("2024-06-30")),
+                None,
+                0,
+                None,
+            )
+        };
+        let before = rfm().await.unwrap();
+        assert_eq!(
+            before.customers, 1,
+            "only c1's euro order counts without rates"
+        );
+        assert_eq!(before.page.items[0].monetary, 100.0);
+
+        exchange_rates::put(
+            &env.app,
+            &admin,
+            &RateInput {
+                currency: "USD".into(),
+                valid_from: "2024-02-15".into(),
+                rate: "0.9".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let after = rfm().await.unwrap();
+        // c1's dollars (1 March) convert at 0.9; c2's (1 February) came before the first
+        // USD rate and its yen have none: c2 has nothing that counts.
+        assert_eq!(after.customers, 1, "{}", env.backend());
+        let c1 = &after.page.items[0];
+        assert_eq!((c1.frequency, c1.monetary), (2, 190.0), "{}", env.backend());
+        let orders_of = |external: &'static str| {
+            let app = &env.app;
+            let admin = &admin;
+            async move {
+                let found = records::list(
+                    app,
+                    admin,
+                    ObjectType::Contact,
+                    &[("filter[external_id][eq]".to_owned(), external.to_owned())],
+                )
+                .await
+                .unwrap();
+                let id = found.items[0]["id"].as_str().unwrap().parse().unwrap();
+                analytics::record_analytics(
+                    app,
+                    admin,
+                    ObjectType::Contact,
+                    id,
+                    &Horizon::default(),
+                )
+                .await
+                .unwrap()
+                .orders
+            }
+        };
+        assert_eq!(orders_of("c1").await, 2);
+        assert_eq!(orders_of("c2").await, 0);
+    }
+}
