@@ -116,8 +116,7 @@ fn to_amount(minor: i64, currency: Currency) -> f64 {
 }
 
 /// A purchase in base-currency units; `None` when its currency had no rate on its day.
-fn transaction(p: &Purchase, conv: &Converter) -> Option<Transaction<Uuid>> {
-    let currency = Currency::parse("currency", &p.currency).ok()?;
+fn transaction(p: &Purchase, currency: Currency, conv: &Converter) -> Option<Transaction<Uuid>> {
     let month = i8::try_from(u8::from(p.day.month())).ok()?;
     let day = Day::from_ymd(
         i16::try_from(p.day.year()).ok()?,
@@ -141,7 +140,22 @@ async fn converter(c: &mut Conn, p: &Principal) -> AppResult<Converter> {
 
 /// Purchases in base-currency units, and how many had no rate on their day.
 fn converted(page: &[Purchase], conv: &Converter) -> (Vec<Transaction<Uuid>>, usize) {
-    let out: Vec<Transaction<Uuid>> = page.iter().filter_map(|p| transaction(p, conv)).collect();
+    // Orders mostly share a currency: parse each code once per run of equal codes.
+    let mut last: Option<(&str, Option<Currency>)> = None;
+    let mut out = Vec::with_capacity(page.len());
+    for p in page {
+        let currency = match last {
+            Some((code, c)) if code == p.currency => c,
+            _ => {
+                let c = Currency::parse("currency", &p.currency).ok();
+                last = Some((&p.currency, c));
+                c
+            }
+        };
+        if let Some(t) = currency.and_then(|c| transaction(p, c, conv)) {
+            out.push(t);
+        }
+    }
     let left_out = page.len() - out.len();
     (out, left_out)
 }
