@@ -270,6 +270,14 @@ pub struct FieldsForCaller {
 }
 
 impl FieldsForCaller {
+    pub(crate) fn new(custom: Vec<CustomField>, role: Role, rules: Vec<FieldRule>) -> Self {
+        FieldsForCaller {
+            custom,
+            role,
+            rules,
+        }
+    }
+
     pub fn access(&self, field: &str) -> FieldAccess {
         field_access(self.role, &self.rules, field)
     }
@@ -293,11 +301,11 @@ pub async fn fields_for(
 ) -> AppResult<FieldsForCaller> {
     let ws = caller.principal.workspace_id;
     let mut c = app.db.read().await?;
-    Ok(FieldsForCaller {
-        custom: settings::custom_fields(&mut c, ws, Some(object)).await?,
-        role: caller.principal.role,
-        rules: settings::field_rules(&mut c, ws, object).await?,
-    })
+    Ok(FieldsForCaller::new(
+        settings::custom_fields(&mut c, ws, Some(object)).await?,
+        caller.principal.role,
+        settings::field_rules(&mut c, ws, object).await?,
+    ))
 }
 
 /// A rule as written: hide a field from a role, or make it read-only.

@@ -10,9 +10,11 @@ use rapport_core::object::{ObjectType, Visibility};
 use rapport_core::policy::Principal;
 use rapport_core::record::FieldAccess;
 use rapport_core::team_tree::TeamTree;
+use rapport_store::settings::CustomField;
 use rapport_store::{Conn, settings, teams, workspaces};
 
 use crate::error::{AppError, AppResult};
+use crate::record_settings::FieldsForCaller;
 
 pub struct RecordContext {
     pub object: ObjectType,
@@ -20,6 +22,8 @@ pub struct RecordContext {
     pub viewer: Viewer,
     pub rules: Vec<FieldRule>,
     pub custom: Vec<CustomFieldDef>,
+    /// The definitions `custom` was made from, with the labels a page shows.
+    custom_fields: Vec<CustomField>,
     pub parse: ParseContext,
     pub default_visibility: Visibility,
 }
@@ -48,22 +52,30 @@ impl RecordContext {
             .ok_or(AppError::Unauthenticated)?;
         let base_currency = Currency::parse("base_currency", &workspace.base_currency)
             .map_err(|_| AppError::Internal)?;
-        let custom = settings::custom_fields(c, ws, Some(object))
-            .await?
-            .iter()
-            .map(|f| f.def())
-            .collect();
+        let custom_fields = settings::custom_fields(c, ws, Some(object)).await?;
+        let custom = custom_fields.iter().map(CustomField::def).collect();
         Ok(Self {
             object,
             principal: p.clone(),
             viewer: viewer(c, p).await?,
             rules: settings::field_rules(c, ws, object).await?,
             custom,
+            custom_fields,
             parse: ParseContext { base_currency },
             default_visibility: settings::default_visibility(c, ws, object)
                 .await?
                 .unwrap_or(object.default_visibility()),
         })
+    }
+
+    /// What a page of this object needs to know about its reader's fields: read with the
+    /// record so that a page reads custom fields and field rules once.
+    pub fn fields_for_caller(&self) -> FieldsForCaller {
+        FieldsForCaller::new(
+            self.custom_fields.clone(),
+            self.principal.role,
+            self.rules.clone(),
+        )
     }
 
     pub fn access(&self, field: &str) -> FieldAccess {

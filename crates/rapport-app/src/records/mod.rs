@@ -25,6 +25,7 @@ use uuid::Uuid;
 pub use self::by_stage::{StagePage, list_by_stage};
 pub use self::context::{RecordContext, viewer};
 use crate::error::{AppError, AppResult};
+use crate::record_settings::FieldsForCaller;
 use crate::write::Write;
 use crate::{App, Caller, PageRequest};
 
@@ -247,6 +248,28 @@ pub async fn get(
     id: Uuid,
     fields: Option<&[String]>,
 ) -> AppResult<RecordView> {
+    Ok(get_in_context(app, caller, object, id, fields).await?.0)
+}
+
+/// A record and the reader's view of its object's fields (custom fields, field rules),
+/// for a page that shows both: they are read once, with the record.
+pub async fn get_with_fields(
+    app: &App,
+    caller: &Caller,
+    object: ObjectType,
+    id: Uuid,
+) -> AppResult<(RecordView, FieldsForCaller)> {
+    let (view, ctx) = get_in_context(app, caller, object, id, None).await?;
+    Ok((view, ctx.fields_for_caller()))
+}
+
+async fn get_in_context(
+    app: &App,
+    caller: &Caller,
+    object: ObjectType,
+    id: Uuid,
+    fields: Option<&[String]>,
+) -> AppResult<(RecordView, RecordContext)> {
     let mut c = app.db.read().await?;
     let ctx = RecordContext::load(&mut c, &caller.principal, object).await?;
     let rec = records::get(
@@ -259,7 +282,7 @@ pub async fn get(
     )
     .await?
     .ok_or(AppError::NotFound)?;
-    Ok(view(&ctx, &rec, fields))
+    Ok((view(&ctx, &rec, fields), ctx))
 }
 
 /// A list query as sent (`filter[…][…]`, `sort`, …), parsed against the object's fields
@@ -289,6 +312,27 @@ pub async fn list(
     object: ObjectType,
     params: &[(String, String)],
 ) -> AppResult<RecordPage> {
+    Ok(list_in_context(app, caller, object, params).await?.0)
+}
+
+/// A list page and the reader's view of the object's fields (custom fields, field
+/// rules), for a page that shows both: they are read once, with the list.
+pub async fn list_with_fields(
+    app: &App,
+    caller: &Caller,
+    object: ObjectType,
+    params: &[(String, String)],
+) -> AppResult<(RecordPage, FieldsForCaller)> {
+    let (page, ctx) = list_in_context(app, caller, object, params).await?;
+    Ok((page, ctx.fields_for_caller()))
+}
+
+async fn list_in_context(
+    app: &App,
+    caller: &Caller,
+    object: ObjectType,
+    params: &[(String, String)],
+) -> AppResult<(RecordPage, RecordContext)> {
     let mut c = app.db.read().await?;
     let ctx = RecordContext::load(&mut c, &caller.principal, object).await?;
     let q = parse_list(&ctx, params)?;
@@ -315,14 +359,15 @@ pub async fn list(
     } else {
         None
     };
-    Ok(RecordPage {
+    let found = RecordPage {
         items: rows
             .iter()
             .map(|l| view(&ctx, &l.record, fields.as_deref()).json)
             .collect(),
         next_cursor,
         total,
-    })
+    };
+    Ok((found, ctx))
 }
 
 /// Checks the references of a change (owner excluded) through the policy, inside a write.

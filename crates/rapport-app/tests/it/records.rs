@@ -8,6 +8,7 @@ use rapport_app::users::{self, UserPatch};
 use rapport_app::{AppError, Caller, records, search};
 use rapport_core::object::ObjectType;
 use rapport_core::policy::Forbidden;
+use rapport_core::record::FieldAccess;
 use rapport_core::{ErrorCode, Id, Role};
 use serde_json::json;
 use uuid::Uuid;
@@ -759,5 +760,92 @@ async fn references_to_invisible_or_foreign_records_are_unknown() {
                 "{got:?}"
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn pages_get_the_field_settings_with_their_records() {
+    for env in Env::each("fields with records").await {
+        let (admin, _manager, rep1, _rep2, viewer) = team_world(&env).await;
+        let input = CustomFieldInput {
+            object_type: Some("contact".into()),
+            key: Some("tier".into()),
+            label: Some("Tier".into()),
+            kind: Some("text".into()),
+            ..CustomFieldInput::default()
+        };
+        record_settings::create_custom_field(&env.app, &admin, &input)
+            .await
+            .unwrap();
+        let id = make(
+            &env,
+            &admin,
+            ObjectType::Contact,
+            json!({"last_name": "Nowak", "title": "CEO", "visibility": "workspace",
+                   "custom": {"tier": "gold"}}),
+        )
+        .await;
+        record_settings::set_field_rules(
+            &env.app,
+            &admin,
+            ObjectType::Contact,
+            &[
+                RuleInput {
+                    field: "title".into(),
+                    role: "rep".into(),
+                    access: "hidden".into(),
+                },
+                RuleInput {
+                    field: "custom.tier".into(),
+                    role: "read_only".into(),
+                    access: "read_only".into(),
+                },
+            ],
+        )
+        .await
+        .unwrap();
+        let params = vec![("sort".to_owned(), "last_name".to_owned())];
+        for who in [&admin, &rep1, &viewer] {
+            let alone = record_settings::fields_for(&env.app, who, ObjectType::Contact)
+                .await
+                .unwrap();
+            let (page, listed) =
+                records::list_with_fields(&env.app, who, ObjectType::Contact, &params)
+                    .await
+                    .unwrap();
+            let (view, got) = records::get_with_fields(&env.app, who, ObjectType::Contact, id)
+                .await
+                .unwrap();
+            assert_eq!(
+                page,
+                records::list(&env.app, who, ObjectType::Contact, &params)
+                    .await
+                    .unwrap()
+            );
+            assert_eq!(
+                view,
+                records::get(&env.app, who, ObjectType::Contact, id, None)
+                    .await
+                    .unwrap()
+            );
+            for fields in [&listed, &got] {
+                assert_eq!(fields.custom, alone.custom, "{}", env.backend());
+                for f in ["title", "last_name", "custom.tier"] {
+                    assert_eq!(fields.access(f), alone.access(f), "{f}");
+                }
+            }
+        }
+        // Not vacuous: the rules reach these readers differently.
+        let rep_fields = records::get_with_fields(&env.app, &rep1, ObjectType::Contact, id)
+            .await
+            .unwrap()
+            .1;
+        assert_eq!(rep_fields.access("title"), FieldAccess::Hidden);
+        assert_eq!(rep_fields.custom.len(), 1);
+        let viewer_fields = records::get_with_fields(&env.app, &viewer, ObjectType::Contact, id)
+            .await
+            .unwrap()
+            .1;
+        assert_eq!(viewer_fields.access("custom.tier"), FieldAccess::ReadOnly);
     }
 }

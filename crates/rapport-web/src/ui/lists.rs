@@ -215,18 +215,21 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
         params.push(("cursor".into(), c.clone()));
     }
     params.push(("limit".into(), "50".into()));
-    let (list, error) = match records::list(&s.app, &caller, object, &params).await {
-        Ok(l) => (l, None),
-        Err(AppError::BadQuery(q)) => (
-            records::RecordPage {
-                items: Vec::new(),
-                next_cursor: None,
-                total: None,
-            },
-            Some(tr.arg("error-bad-request", "detail", q.to_string())),
-        ),
-        Err(e) => return app_error(tr, e),
-    };
+    let (list, fields_for, error) =
+        match records::list_with_fields(&s.app, &caller, object, &params).await {
+            Ok((l, f)) => (l, f, None),
+            // The page still offers its filters, so the reader can mend the query.
+            Err(AppError::BadQuery(q)) => (
+                records::RecordPage {
+                    items: Vec::new(),
+                    next_cursor: None,
+                    total: None,
+                },
+                super::record::field_settings(&s.app, &caller, object).await,
+                Some(tr.arg("error-bad-request", "detail", q.to_string())),
+            ),
+            Err(e) => return app_error(tr, e),
+        };
     if address.cols.is_empty() {
         address.cols = default_columns(object)
             .iter()
@@ -234,7 +237,6 @@ pub async fn show(s: AppState, page: Page, object: ObjectType, raw: Option<Strin
             .collect();
         // The default columns stay out of links so a change of defaults reaches old links.
     }
-    let fields_for = super::record::field_settings(&s.app, &caller, object).await;
     let custom_def = |name: &str| {
         fields_for
             .custom

@@ -355,7 +355,13 @@ pub async fn show_record(
 ) -> Response {
     let tr = page.tr;
     let caller = page.caller();
-    let (id, view) = match load(&s, &caller, object, &raw_id).await {
+    let found = match parse_id(&raw_id) {
+        Ok(id) => records::get_with_fields(&s.app, &caller, object, id)
+            .await
+            .map(|(view, fields)| (id, view, fields)),
+        Err(e) => Err(e),
+    };
+    let (id, view, fields_for) = match found {
         Ok(found) => found,
         Err(e) => return app_error(tr, e),
     };
@@ -373,7 +379,7 @@ pub async fn show_record(
         Ok(n) => n,
         Err(e) => return app_error(tr, e),
     };
-    let custom = field_settings(&s.app, &caller, object).await.custom;
+    let custom = fields_for.custom;
     let details = show::detail_fields(object)
         .filter(|f| !show::is_empty(show::raw(&view.json, f.name)))
         .map(|f| Detail {
