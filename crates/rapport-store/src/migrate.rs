@@ -46,6 +46,7 @@ const SQLITE: &[Migration] = migrations!("sqlite":
     (7, "search_index_by_object", "0007_search_index_by_object.sql"),
     (8, "saved_views", "0008_saved_views.sql"),
     (9, "home_and_board_indexes", "0009_home_and_board_indexes.sql"),
+    (11, "amount_desc_index", "0011_amount_desc_index.sql"),
 );
 const POSTGRES: &[Migration] = migrations!("postgres":
     (1, "foundation", "0001_foundation.sql"),
@@ -57,6 +58,7 @@ const POSTGRES: &[Migration] = migrations!("postgres":
     (7, "search_index_by_object", "0007_search_index_by_object.sql"),
     (8, "saved_views", "0008_saved_views.sql"),
     (9, "home_and_board_indexes", "0009_home_and_board_indexes.sql"),
+    (11, "amount_desc_index", "0011_amount_desc_index.sql"),
 );
 
 pub fn embedded(backend: Backend) -> &'static [Migration] {
