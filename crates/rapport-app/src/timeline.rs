@@ -110,24 +110,30 @@ pub async fn page(
         .map(|r| r.id)
         .collect();
     let entries = audit::by_ids(&mut c, ws, &change_ids).await?;
+    let activity_ids: Vec<Uuid> = refs
+        .iter()
+        .filter(|r| r.kind == ItemKind::Activity)
+        .map(|r| r.id)
+        .collect();
+    // One read for every activity of the page rather than a get (and its relation
+    // queries) each.
+    let activities = records::readable_many(
+        &mut c,
+        ws,
+        ObjectType::Activity,
+        &activity_ids,
+        &activity_ctx.viewer,
+    )
+    .await?;
     let mut items = Vec::with_capacity(refs.len());
     for r in &refs {
         match r.kind {
             ItemKind::Activity => {
-                if let Some(rec) = records::get(
-                    &mut c,
-                    ws,
-                    ObjectType::Activity,
-                    r.id,
-                    Some(&activity_ctx.viewer),
-                    Trash::Live,
-                )
-                .await?
-                {
+                if let Some(rec) = activities.iter().find(|a| a.id == r.id) {
                     items.push(Item::Activity {
                         at: r.at,
                         activity: rapport_core::record::render(
-                            &rec,
+                            rec,
                             &|f| activity_ctx.visible(f),
                             None,
                         ),

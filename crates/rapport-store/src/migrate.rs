@@ -47,6 +47,7 @@ const SQLITE: &[Migration] = migrations!("sqlite":
     (8, "saved_views", "0008_saved_views.sql"),
     (9, "home_and_board_indexes", "0009_home_and_board_indexes.sql"),
     (10, "exchange_rates", "0010_exchange_rates.sql"),
+    (11, "amount_desc_index", "0011_amount_desc_index.sql"),
 );
 const POSTGRES: &[Migration] = migrations!("postgres":
     (1, "foundation", "0001_foundation.sql"),
@@ -59,6 +60,7 @@ const POSTGRES: &[Migration] = migrations!("postgres":
     (8, "saved_views", "0008_saved_views.sql"),
     (9, "home_and_board_indexes", "0009_home_and_board_indexes.sql"),
     (10, "exchange_rates", "0010_exchange_rates.sql"),
+    (11, "amount_desc_index", "0011_amount_desc_index.sql"),
 );
 
 pub fn embedded(backend: Backend) -> &'static [Migration] {

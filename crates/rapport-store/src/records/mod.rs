@@ -22,7 +22,7 @@ use sea_query::{Alias, Expr, ExprTrait, IntoTableRef, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
-pub use self::bulk::{MatchKey, get_many, insert_many, match_keys};
+pub use self::bulk::{MatchKey, get_many, insert_many, match_keys, readable_many};
 pub use self::by_stage::{StageRows, list_by_stage};
 use self::columns::{decode, encode, stored_fields, table};
 use self::listing::KeyKind;

@@ -78,6 +78,12 @@ const ONE_BACKEND_INDEXES: &[(&str, &str)] = &[
     ("search_docs_tsv_lead_idx", "as above"),
     ("search_docs_tsv_opportunity_idx", "as above"),
     ("search_docs_tsv_activity_idx", "as above"),
+    (
+        "opportunities_amount_desc_idx",
+        "PostgreSQL walks an ascending index backwards as DESC NULLS FIRST, so DESC NULLS \
+         LAST needs an index of its own; SQLite sorts NULLs first and walks \
+         opportunities_amount_idx backwards for the same order",
+    ),
 ];
 
 /// SQLite tables whose integer rowid is the primary key (FTS5 needs one to point at), with
