@@ -96,8 +96,12 @@ async fn every_column_shows_the_first_page_of_its_stage_list_to_each_caller() {
         }
         let pipeline = pipelines::list(&env.app, &admin).await.unwrap().remove(0);
         let stage = |name: &str| pipeline.stages.iter().find(|s| s.name == name).unwrap().id;
-        for (i, name) in [(1, "Proposal"), (2, "Proposal"), (5, "Proposal"), (6, "Negotiation")]
-        {
+        for (i, name) in [
+            (1, "Proposal"),
+            (2, "Proposal"),
+            (5, "Proposal"),
+            (6, "Negotiation"),
+        ] {
             env.clock.advance(Duration::from_secs(60));
             let to = StageMoveInput {
                 stage_id: stage(name),
@@ -216,16 +220,8 @@ async fn every_column_shows_the_first_page_of_its_stage_list_to_each_caller() {
         assert_eq!(cards["admin"], 13, "{}", env.backend());
         assert!(cards["rep2"] < cards["rep1"], "{cards:?}");
         assert!(cards["rep1"] < cards["admin"], "{cards:?}");
-        let refused = records::list_by_stage(
-            &env.app,
-            &admin,
-            &[p("cursor", "anything")],
-            &stages,
-        )
-        .await;
-        assert!(
-            matches!(refused, Err(AppError::BadQuery(_))),
-            "{refused:?}"
-        );
+        let refused =
+            records::list_by_stage(&env.app, &admin, &[p("cursor", "anything")], &stages).await;
+        assert!(matches!(refused, Err(AppError::BadQuery(_))), "{refused:?}");
     }
 }
