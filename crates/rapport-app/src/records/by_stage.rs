@@ -13,13 +13,12 @@ use super::{RecordContext, parse_list, view, wants_relations};
 use crate::error::{AppError, AppResult};
 use crate::{App, Caller, PageRequest};
 
-/// Every field of an opportunity but those kept in relation tables, and its custom fields.
-fn without_relations() -> Vec<String> {
+/// The fields an opportunity keeps in relation tables (tags, contacts): not read for cards,
+/// so left out of them rather than shown empty.
+fn relation_fields() -> impl Iterator<Item = &'static str> {
     catalogue::all_fields(ObjectType::Opportunity)
-        .filter(|f| !matches!(f.kind, Kind::Tags | Kind::Links | Kind::Roles(_)))
-        .map(|f| f.name.to_owned())
-        .chain(std::iter::once("custom".to_owned()))
-        .collect()
+        .filter(|f| matches!(f.kind, Kind::Tags | Kind::Links | Kind::Roles(_)))
+        .map(|f| f.name)
 }
 
 /// One stage's first page: what `list` with `filter[stage_id][eq]=stage_id` would show.
@@ -53,12 +52,12 @@ pub async fn list_by_stage(
         }));
     }
     let page = PageRequest::<()>::new(None, q.limit);
-    let fields = q.fields.clone().unwrap_or_else(without_relations);
+    let fields = q.fields.as_deref();
     let spec = ListSpec {
         query: &q,
         after: None,
         limit: page.limit + 1,
-        relations: wants_relations(Some(&fields)),
+        relations: fields.is_some() && wants_relations(fields),
     };
     let ws = caller.principal.workspace_id;
     let found = records::list_by_stage(&mut c, ws, &ctx.viewer, &spec, stages).await?;
@@ -72,7 +71,17 @@ pub async fn list_by_stage(
                 .rows
                 .iter()
                 .take(shown)
-                .map(|l| view(&ctx, &l.record, Some(&fields)).json)
+                .map(|l| {
+                    let mut json = view(&ctx, &l.record, fields).json;
+                    if fields.is_none()
+                        && let Some(m) = json.as_object_mut()
+                    {
+                        for f in relation_fields() {
+                            m.remove(f);
+                        }
+                    }
+                    json
+                })
                 .collect(),
         })
         .collect())

@@ -303,8 +303,10 @@ async fn copying_into_a_database_that_holds_data_is_refused_unless_replacing() {
 async fn a_source_behind_this_rapports_schema_is_refused_with_what_to_run() {
     let (url, _dir) = TestDb::sqlite_url().unwrap();
     let db = Db::connect(&DbOptions::new(url)).await.unwrap();
-    let newest = migrate::embedded(Backend::Sqlite).last().unwrap();
-    migrate::migrate_to(&db, Timestamp::from_secs(0), newest.version - 1)
+    // Versions need not be contiguous: the source stops at the one before the newest.
+    let all = migrate::embedded(Backend::Sqlite);
+    let newest = all.last().unwrap();
+    migrate::migrate_to(&db, Timestamp::from_secs(0), all[all.len() - 2].version)
         .await
         .unwrap();
     let clock = Arc::new(ManualClock::new(Timestamp::from_secs(1_800_000_000)));

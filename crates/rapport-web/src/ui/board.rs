@@ -276,16 +276,19 @@ pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
             Err(e) => return app_error(tr, e),
         }
     };
-    let everything: Vec<Json> = per_stage
+    // Only the company is looked up by name: its ids are all a lookup needs to see, rather
+    // than a copy of every card.
+    let companies: Vec<Json> = per_stage
         .iter()
-        .flat_map(|(_, items, _)| items.iter().cloned())
+        .flat_map(|(_, items, _)| items.iter())
+        .map(|r| json!({"company_id": show::raw(r, "company_id")}))
         .collect();
     super::names::add_references(
         &s.app,
         &caller,
         ObjectType::Opportunity,
         std::iter::once("company_id"),
-        &everything,
+        &companies,
         &mut names,
     )
     .await;
