@@ -46,6 +46,15 @@ fn parse_stored(r: StoredRate) -> AppResult<ExchangeRate> {
     })
 }
 
+/// What conversion needs of a rate.
+fn dated(r: ExchangeRate) -> DatedRate {
+    DatedRate {
+        currency: r.currency,
+        valid_from: r.valid_from,
+        rate: r.rate,
+    }
+}
+
 async fn base_currency(c: &mut Conn, ws: WorkspaceId) -> AppResult<Currency> {
     let w = rapport_store::workspaces::get(c, ws)
         .await?
@@ -167,8 +176,7 @@ async fn put_checked(
     by: rapport_core::UserId,
     (currency, valid_from, rate): (Currency, Date, Rate),
 ) -> AppResult<(StoredRate, bool)> {
-    let before = store::get(&mut w.tx, w.ws, currency.code(), valid_from).await?;
-    let (stored, created) = store::put(
+    let (stored, before) = store::put(
         &mut w.tx,
         w.ws,
         currency.code(),
@@ -185,7 +193,7 @@ async fn put_checked(
         None,
         vec![FieldChange {
             field: "rate",
-            before: json!(before.and_then(|b| shown(b.rate_nanos))),
+            before: json!(before.as_ref().and_then(|b| shown(b.rate_nanos))),
             after: json!(rate.to_string()),
         }],
         Some(json!({"currency": currency.code(), "valid_from": valid_from.to_string()})),
@@ -203,7 +211,7 @@ async fn put_checked(
         }),
     )
     .await?;
-    Ok((stored, created))
+    Ok((stored, before.is_none()))
 }
 
 /// Sets (creates or replaces) the rate of a currency from a day; `true` when it is new.
@@ -246,7 +254,7 @@ pub async fn put_many(app: &App, caller: &Caller, inputs: &[RateInput]) -> AppRe
     let mut report = BatchReport::default();
     let mut currencies: Vec<&str> = Vec::new();
     for (currency, valid_from, rate) in &checked {
-        let (_, created) = store::put(
+        let (_, replaced) = store::put(
             &mut w.tx,
             w.ws,
             currency.code(),
@@ -256,10 +264,10 @@ pub async fn put_many(app: &App, caller: &Caller, inputs: &[RateInput]) -> AppRe
             w.now,
         )
         .await?;
-        if created {
-            report.created += 1;
-        } else {
+        if replaced.is_some() {
             report.replaced += 1;
+        } else {
+            report.created += 1;
         }
         if !currencies.contains(&currency.code()) {
             currencies.push(currency.code());
@@ -333,14 +341,7 @@ pub(crate) async fn in_force(
     let rates = store::in_force(c, ws, day)
         .await?
         .into_iter()
-        .map(parse_stored)
-        .map(|r| {
-            r.map(|r| DatedRate {
-                currency: r.currency,
-                valid_from: r.valid_from,
-                rate: r.rate,
-            })
-        })
+        .map(|r| parse_stored(r).map(dated))
         .collect::<AppResult<Vec<_>>>()?;
     Ok((base, rates))
 }
@@ -350,12 +351,6 @@ pub(crate) async fn all(c: &mut Conn, ws: WorkspaceId) -> AppResult<Vec<DatedRat
     store::all(c, ws)
         .await?
         .into_iter()
-        .map(|r| {
-            parse_stored(r).map(|r| DatedRate {
-                currency: r.currency,
-                valid_from: r.valid_from,
-                rate: r.rate,
-            })
-        })
+        .map(|r| parse_stored(r).map(dated))
         .collect()
 }

@@ -10,6 +10,8 @@ use rapport_core::pipeline::StageKind;
 use rapport_core::query::{self, Schema};
 use rapport_core::value::Date;
 use rapport_core::{Id, Timestamp};
+use rapport_store::Conn;
+use rapport_store::pipelines::Pipeline;
 use rapport_store::records;
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -166,7 +168,18 @@ pub async fn stage_totals(
     params: &[(String, String)],
 ) -> AppResult<Vec<StageTotal>> {
     let mut c = app.db.read().await?;
-    let ctx = RecordContext::load(&mut c, &caller.principal, ObjectType::Opportunity).await?;
+    let pipelines = rapport_store::pipelines::list(&mut c, caller.principal.workspace_id).await?;
+    stage_sums(&mut c, caller, params, &pipelines).await
+}
+
+/// [`stage_totals`] on an open connection, over the workspace's `pipelines`.
+async fn stage_sums(
+    c: &mut Conn,
+    caller: &Caller,
+    params: &[(String, String)],
+    pipelines: &[Pipeline],
+) -> AppResult<Vec<StageTotal>> {
+    let ctx = RecordContext::load(c, &caller.principal, ObjectType::Opportunity).await?;
     let schema = Schema {
         object: ObjectType::Opportunity,
         custom: &ctx.custom,
@@ -179,16 +192,15 @@ pub async fn stage_totals(
     }
     q.sort.clear();
     let ws = caller.principal.workspace_id;
-    let pipelines = rapport_store::pipelines::list(&mut c, ws).await?;
     let open: Vec<Uuid> = pipelines
         .iter()
         .flat_map(|p| p.stages.iter())
         .filter(|s| s.kind == StageKind::Open)
         .map(|s| s.id)
         .collect();
-    let sums = records::opportunity_sums(&mut c, ws, &ctx.viewer, &q, &open).await?;
+    let sums = records::opportunity_sums(c, ws, &ctx.viewer, &q, &open).await?;
     let mut out = Vec::new();
-    for p in &pipelines {
+    for p in pipelines {
         for stage in p.stages.iter().filter(|s| s.kind == StageKind::Open) {
             for s in sums.iter().filter(|s| s.stage_id == stage.id) {
                 let weighted =
@@ -229,13 +241,17 @@ pub async fn pipeline_figures(
     pipeline: Option<Uuid>,
     day: Date,
 ) -> AppResult<PipelineFigures> {
-    let mut scoped = params.to_vec();
-    if let Some(id) = pipeline {
-        scoped.push(("filter[pipeline_id][eq]".to_owned(), id.to_string()));
-    }
-    let totals = stage_totals(app, caller, &scoped).await?;
     let mut c = app.db.read().await?;
     let ws = caller.principal.workspace_id;
+    let pipelines = rapport_store::pipelines::list(&mut c, ws).await?;
+    let mut scoped = params.to_vec();
+    if let Some(id) = pipeline {
+        if !pipelines.iter().any(|p| p.id == id) {
+            return Err(AppError::NotFound);
+        }
+        scoped.push(("filter[pipeline_id][eq]".to_owned(), id.to_string()));
+    }
+    let totals = stage_sums(&mut c, caller, &scoped, &pipelines).await?;
     let (base, rates) = exchange_rates::in_force(&mut c, ws, day).await?;
     let part = |t: &StageTotal| -> AppResult<Part> {
         let currency = t
@@ -253,44 +269,39 @@ pub async fn pipeline_figures(
     };
     let every: Vec<Part> = totals.iter().map(part).collect::<AppResult<_>>()?;
     let all = fx::combine(&every, base, &rates, day);
-    let mut stages: Vec<StageFigures> = Vec::new();
-    if let Some(id) = pipeline {
-        let listed = rapport_store::pipelines::list(&mut c, ws).await?;
-        if !listed.iter().any(|p| p.id == id) {
-            return Err(AppError::NotFound);
-        }
-        for p in listed.iter().filter(|p| p.id == id) {
-            for s in p.stages.iter().filter(|s| s.kind == StageKind::Open) {
-                stages.push(StageFigures {
-                    pipeline_id: p.id,
-                    pipeline: p.name.clone(),
-                    stage_id: s.id,
-                    stage: s.name.clone(),
-                    probability: s.probability,
-                    figures: fx::combine(&[], base, &rates, day),
-                });
-            }
+    // (pipeline id, pipeline, stage id, stage, probability) of each stage shown, in order.
+    let mut shown: Vec<(Uuid, &str, Uuid, &str, i64)> = Vec::new();
+    for p in pipelines.iter().filter(|p| Some(p.id) == pipeline) {
+        for st in p.stages.iter().filter(|st| st.kind == StageKind::Open) {
+            shown.push((p.id, &p.name, st.id, &st.name, st.probability));
         }
     }
     for t in &totals {
-        if !stages.iter().any(|s| s.stage_id == t.stage_id) {
-            stages.push(StageFigures {
-                pipeline_id: t.pipeline_id,
-                pipeline: t.pipeline.clone(),
-                stage_id: t.stage_id,
-                stage: t.stage.clone(),
-                probability: t.probability,
-                figures: fx::combine(&[], base, &rates, day),
-            });
+        if !shown.iter().any(|s| s.2 == t.stage_id) {
+            shown.push((
+                t.pipeline_id,
+                &t.pipeline,
+                t.stage_id,
+                &t.stage,
+                t.probability,
+            ));
         }
     }
-    for s in &mut stages {
+    let mut stages = Vec::with_capacity(shown.len());
+    for (pipeline_id, pipeline, stage_id, stage, probability) in shown {
         let mine: Vec<Part> = totals
             .iter()
-            .filter(|t| t.stage_id == s.stage_id)
+            .filter(|t| t.stage_id == stage_id)
             .map(part)
             .collect::<AppResult<_>>()?;
-        s.figures = fx::combine(&mine, base, &rates, day);
+        stages.push(StageFigures {
+            pipeline_id,
+            pipeline: pipeline.to_owned(),
+            stage_id,
+            stage: stage.to_owned(),
+            probability,
+            figures: fx::combine(&mine, base, &rates, day),
+        });
     }
     Ok(PipelineFigures {
         base,

@@ -121,7 +121,7 @@ pub async fn in_force(
     c.fetch_all(&q).await?.iter().map(decode).collect()
 }
 
-/// Sets the rate of `currency` from `valid_from`; `true` when there was none that day.
+/// Sets the rate of `currency` from `valid_from`; with it, the rate it replaced, if any.
 pub async fn put(
     tx: &mut Tx,
     ws: WorkspaceId,
@@ -130,9 +130,9 @@ pub async fn put(
     rate_nanos: i64,
     by: UserId,
     now: Timestamp,
-) -> Result<(StoredRate, bool), StoreError> {
-    let existed = get(tx, ws, currency, valid_from).await?.is_some();
-    if existed {
+) -> Result<(StoredRate, Option<StoredRate>), StoreError> {
+    let before = get(tx, ws, currency, valid_from).await?;
+    if before.is_some() {
         let q = Query::update()
             .table(a("exchange_rates"))
             .value(a("rate_nanos"), rate_nanos)
@@ -173,7 +173,7 @@ pub async fn put(
     let stored = get(tx, ws, currency, valid_from)
         .await?
         .ok_or(StoreError::NotFound)?;
-    Ok((stored, !existed))
+    Ok((stored, before))
 }
 
 /// Removes one rate; `false` when there was none.
