@@ -61,18 +61,8 @@ pub async fn export_csv(
     };
     let q =
         query::parse(&schema, &params, &|f: &str| ctx.visible(f)).map_err(AppError::BadQuery)?;
-    let wanted = |name: &str| {
-        q.fields.as_ref().is_none_or(|list| {
-            name == "id"
-                || list.iter().any(|w| {
-                    w == name
-                        || name
-                            .strip_prefix(w.as_str())
-                            .is_some_and(|rest| rest.starts_with('.'))
-                        || (w == "custom" && name.starts_with("custom."))
-                })
-        })
-    };
+    // `custom` asks for every custom field: `custom.tier` is in its group.
+    let wanted = |name: &str| name == "id" || record::wants_field(q.fields.as_deref(), name);
     let mut cols = Vec::new();
     for f in catalogue::all_fields(object) {
         if ctx.visible(f.name) && wanted(f.name) {

@@ -233,19 +233,28 @@ pub fn validate(object: ObjectType, get: &dyn Fn(&str) -> Value) -> Vec<FieldErr
     out
 }
 
+/// Whether a sparse fieldset (`None`: every field) asks for `name`: by its name or by its
+/// group (`address` asks for `address.city`).
+pub fn wants_field(fields: Option<&[String]>, name: &str) -> bool {
+    fields.is_none_or(|list| {
+        list.iter().any(|w| {
+            w == name
+                || name
+                    .strip_prefix(w.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    })
+}
+
+/// Whether a sparse fieldset asks for any custom field.
+pub fn wants_custom(fields: Option<&[String]>) -> bool {
+    fields.is_none_or(|l| l.iter().any(|w| w == "custom" || w.starts_with("custom.")))
+}
+
 /// The record's JSON for a caller: hidden fields left out, dotted fields nested, only the
 /// fields asked for when `fields` is given (the id always).
 pub fn render(record: &Record, visible: &dyn Fn(&str) -> bool, fields: Option<&[String]>) -> Json {
-    let wanted = |name: &str| {
-        fields.is_none_or(|list| {
-            list.iter().any(|w| {
-                w == name
-                    || name
-                        .strip_prefix(w.as_str())
-                        .is_some_and(|rest| rest.starts_with('.'))
-            })
-        })
-    };
+    let wanted = |name: &str| wants_field(fields, name);
     let mut out = Map::new();
     out.insert("id".into(), Json::String(record.id.to_string()));
     for f in catalogue::all_fields(record.object) {
@@ -274,9 +283,7 @@ pub fn render(record: &Record, visible: &dyn Fn(&str) -> bool, fields: Option<&[
             }
         }
     }
-    let custom_wanted =
-        fields.is_none_or(|l| l.iter().any(|w| w == "custom" || w.starts_with("custom.")));
-    if custom_wanted {
+    if wants_custom(fields) {
         let mut custom = Map::new();
         for (k, v) in &record.custom {
             let name = format!("custom.{k}");
@@ -450,5 +457,43 @@ mod tests {
             sparse,
             json!({"id": Uuid::nil().to_string(), "first_name": "Anna"})
         );
+    }
+
+    #[test]
+    fn a_sparse_fieldset_asks_for_fields_by_name_or_group_only() {
+        let f = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let cases: &[(Option<&[&str]>, &str, bool)] = &[
+            (None, "first_name", true),
+            (None, "address.city", true),
+            (Some(&["first_name"]), "first_name", true),
+            (Some(&["first_name"]), "first_name_key", false),
+            (Some(&["first"]), "first_name", false),
+            (Some(&["address"]), "address.city", true),
+            (Some(&["address.city"]), "address.city", true),
+            (Some(&["address.city"]), "address.street", false),
+            (Some(&["address.city"]), "address", false),
+            (Some(&["amount"]), "amount", true),
+            (Some(&["custom"]), "custom.tier", true),
+            (Some(&[]), "first_name", false),
+        ];
+        for (fields, name, want) in cases {
+            let list = fields.map(f);
+            assert_eq!(
+                wants_field(list.as_deref(), name),
+                *want,
+                "{fields:?} {name}"
+            );
+        }
+        let custom: &[(Option<&[&str]>, bool)] = &[
+            (None, true),
+            (Some(&["custom"]), true),
+            (Some(&["custom.tier", "name"]), true),
+            (Some(&["name", "customer"]), false),
+            (Some(&[]), false),
+        ];
+        for (fields, want) in custom {
+            let list = fields.map(f);
+            assert_eq!(wants_custom(list.as_deref()), *want, "{fields:?}");
+        }
     }
 }

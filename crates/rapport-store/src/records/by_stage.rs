@@ -10,7 +10,6 @@
 use rapport_core::WorkspaceId;
 use rapport_core::access::Viewer;
 use rapport_core::object::ObjectType;
-use rapport_core::value::Value;
 use sea_query::{Alias, Asterisk, Expr, ExprTrait, Query, SelectStatement, UnionType};
 use uuid::Uuid;
 
@@ -58,8 +57,15 @@ pub async fn list_by_stage(
     }
     let backend = c.backend();
     let (terms, id_desc) = plan(backend, object, spec.query);
+    // Rows go to their column by stage, whatever fields the records carry.
+    let mut selected = spec.query.clone();
+    if let Some(fields) = &mut selected.fields
+        && !fields.iter().any(|f| f == "stage_id")
+    {
+        fields.push("stage_id".to_owned());
+    }
     let arm = |stage: Uuid| -> SelectStatement {
-        let (mut q, _) = list_select(backend, ws, object, viewer, spec.query, &terms_text);
+        let (mut q, _) = list_select(backend, ws, object, viewer, &selected, &terms_text);
         q.and_where(Expr::col((r(), Alias::new("stage_id"))).eq(opt_uuid(Some(stage))));
         listing::order(&mut q, &terms, id_desc);
         q.limit(spec.limit);
@@ -91,12 +97,12 @@ pub async fn list_by_stage(
         .to_owned();
     listing::order_selected(&mut q, &Alias::new("u"), &terms, id_desc);
     let rows = c.fetch_all(&q).await?;
-    let listed = listed(c, ws, object, &rows, &terms, spec.relations).await?;
-    for l in listed {
-        let stage = match l.record.get("stage_id") {
-            Value::Id(s) => *s,
-            _ => return Err(StoreError::Decode("an opportunity without a stage".into())),
-        };
+    let listed = listed(c, ws, object, &rows, &terms, spec).await?;
+    // From the row: a sparse fieldset may leave the stage out of the record.
+    for (row, l) in rows.iter().zip(listed) {
+        let stage = row
+            .opt_uuid("stage_id")?
+            .ok_or_else(|| StoreError::Decode("an opportunity without a stage".into()))?;
         if let Some(slot) = out.iter_mut().find(|s| s.stage_id == stage) {
             slot.rows.push(l);
         }

@@ -3,6 +3,8 @@
 //! Column names come only from the static catalogue (`address.city` → `address_city`), never
 //! from a request, so building them at run time is safe.
 
+use std::borrow::Cow;
+
 use rapport_core::catalogue::{self, Field, Kind};
 use rapport_core::fold;
 use rapport_core::money::{Currency, Money};
@@ -33,12 +35,18 @@ pub(crate) enum Storage {
     Relation,
 }
 
-pub(crate) fn column_name(field: &Field) -> String {
-    field.name.replace('.', "_")
+/// The column of a field: its name, with `_` for `.`. Borrowed for undotted names (most),
+/// as rows are decoded field by field and the names would otherwise be built per row.
+pub(crate) fn column_name(field: &Field) -> Cow<'static, str> {
+    if field.name.contains('.') {
+        Cow::Owned(field.name.replace('.', "_"))
+    } else {
+        Cow::Borrowed(field.name)
+    }
 }
 
 pub(crate) fn storage(field: &Field) -> Storage {
-    let column = column_name(field);
+    let column = column_name(field).into_owned();
     match field.kind {
         Kind::Tags | Kind::Links | Kind::Roles(_) => Storage::Relation,
         Kind::Money => Storage::Money {
@@ -141,11 +149,14 @@ fn parse_labeled(v: Option<Json>) -> Vec<Labeled> {
 
 /// Reads `field` from a row selected with all columns of its table.
 pub(crate) fn decode(field: &Field, row: &Row) -> Result<Value, StoreError> {
-    let col = |c: &str| c.to_owned();
-    Ok(match storage(field) {
-        Storage::Relation => Value::Null,
-        Storage::Money { minor, currency } => {
-            match (row.opt_i64(&minor)?, row.opt_string(&currency)?) {
+    // By kind rather than through `storage`, which builds every column name it returns.
+    let c = column_name(field);
+    Ok(match field.kind {
+        Kind::Tags | Kind::Links | Kind::Roles(_) => Value::Null,
+        Kind::Money => {
+            let minor = row.opt_i64(&format!("{c}_minor"))?;
+            let currency = row.opt_string(&format!("{c}_currency"))?;
+            match (minor, currency) {
                 (Some(minor), Some(code)) => Value::Money(Money {
                     minor,
                     currency: Currency::parse("currency", &code)
@@ -154,26 +165,14 @@ pub(crate) fn decode(field: &Field, row: &Row) -> Result<Value, StoreError> {
                 _ => Value::Null,
             }
         }
-        Storage::List(column) => {
-            let list = parse_labeled(row.opt_json(&column)?);
-            match field.kind {
-                Kind::Phones => Value::Phones(list),
-                _ => Value::Emails(list),
-            }
-        }
-        Storage::Folded { column, .. } | Storage::Plain(column) => {
-            let c = col(&column);
-            match field.kind {
-                Kind::Integer { .. } => row.opt_i64(&c)?.map_or(Value::Null, Value::Int),
-                Kind::Bool => row.opt_bool(&c)?.map_or(Value::Null, Value::Bool),
-                Kind::Date => row.opt_date(&c)?.map_or(Value::Null, Value::Date),
-                Kind::DateTime => row.opt_ts(&c)?.map_or(Value::Null, Value::DateTime),
-                Kind::Ref(_) | Kind::UserRef | Kind::Id => {
-                    row.opt_uuid(&c)?.map_or(Value::Null, Value::Id)
-                }
-                _ => row.opt_string(&c)?.map_or(Value::Null, Value::Text),
-            }
-        }
+        Kind::Phones => Value::Phones(parse_labeled(row.opt_json(&c)?)),
+        Kind::Emails => Value::Emails(parse_labeled(row.opt_json(&c)?)),
+        Kind::Integer { .. } => row.opt_i64(&c)?.map_or(Value::Null, Value::Int),
+        Kind::Bool => row.opt_bool(&c)?.map_or(Value::Null, Value::Bool),
+        Kind::Date => row.opt_date(&c)?.map_or(Value::Null, Value::Date),
+        Kind::DateTime => row.opt_ts(&c)?.map_or(Value::Null, Value::DateTime),
+        Kind::Ref(_) | Kind::UserRef | Kind::Id => row.opt_uuid(&c)?.map_or(Value::Null, Value::Id),
+        _ => row.opt_string(&c)?.map_or(Value::Null, Value::Text),
     })
 }
 
@@ -195,5 +194,6 @@ pub(crate) fn never_null(object: ObjectType, field: &Field) -> bool {
 
 /// Every catalogue field of `object` that lives in its table.
 pub(crate) fn stored_fields(object: ObjectType) -> impl Iterator<Item = &'static Field> {
-    catalogue::all_fields(object).filter(|f| storage(f) != Storage::Relation)
+    catalogue::all_fields(object)
+        .filter(|f| !matches!(f.kind, Kind::Tags | Kind::Links | Kind::Roles(_)))
 }

@@ -15,7 +15,7 @@ use rapport_core::access::{Grant, Grantee, RecordFacts, ShareAccess, Viewer};
 use rapport_core::catalogue::Field;
 use rapport_core::object::{ObjectType, Visibility};
 use rapport_core::query::ListQuery;
-use rapport_core::record::Record;
+use rapport_core::record::{self, Record};
 use rapport_core::value::Value;
 use rapport_core::{Id, TeamId, Timestamp, UserId, WorkspaceId};
 use sea_query::{Alias, Expr, ExprTrait, IntoTableRef, Query, SelectStatement};
@@ -292,37 +292,67 @@ async fn reindex(
 fn select_all(object: ObjectType) -> SelectStatement {
     let mut q = Query::select();
     q.from_as(table(object), r());
-    select_columns(&mut q, object);
+    select_columns(&mut q, object, None);
     q
 }
 
-fn select_columns(q: &mut SelectStatement, object: ObjectType) {
+/// The columns of the fields a sparse fieldset asks for (`None`: all), with the id and the
+/// trash mark always: a row of a wide table costs its every column to copy out of the
+/// database, so a list of names or cards selects a few.
+fn select_columns(q: &mut SelectStatement, object: ObjectType, fields: Option<&[String]>) {
+    q.column((r(), Alias::new("id")));
     q.column((r(), Alias::new("deleted_at")));
-    q.column((r(), Alias::new("custom")));
-    for f in stored_fields(object) {
+    if record::wants_custom(fields) {
+        q.column((r(), Alias::new("custom")));
+    }
+    for f in decoded_fields(object, fields) {
         for (c, _) in encode(f, &Value::Null) {
             q.column((r(), Alias::new(c)));
         }
     }
 }
 
+/// The stored fields a sparse fieldset asks for, but the id (always selected and read).
+fn decoded_fields(
+    object: ObjectType,
+    fields: Option<&[String]>,
+) -> impl Iterator<Item = &'static Field> {
+    stored_fields(object).filter(move |f| f.name != "id" && record::wants_field(fields, f.name))
+}
+
 fn decode_row(object: ObjectType, row: &Row) -> Result<Record, StoreError> {
+    decode_fields(object, row, None)
+}
+
+/// A row as a record holding only the fields a sparse fieldset asks for (`None`: all): a
+/// list of cards or names decodes a few columns of each row, not every one.
+fn decode_fields(
+    object: ObjectType,
+    row: &Row,
+    fields: Option<&[String]>,
+) -> Result<Record, StoreError> {
+    let id = row
+        .opt_uuid("id")?
+        .ok_or_else(|| StoreError::Decode("id is null".into()))?;
     let mut values = BTreeMap::new();
-    for f in stored_fields(object) {
+    values.insert("id", Value::Id(id));
+    for f in decoded_fields(object, fields) {
         let v = decode(f, row)?;
         if !v.is_null() {
             values.insert(f.name, v);
         }
     }
-    let custom = match row.opt_json("custom")? {
-        Some(Json::Object(m)) => m,
-        _ => Map::new(),
+    let custom = if record::wants_custom(fields) {
+        match row.opt_json("custom")? {
+            Some(Json::Object(m)) => m,
+            _ => Map::new(),
+        }
+    } else {
+        Map::new()
     };
     Ok(Record {
         object,
-        id: row
-            .opt_uuid("id")?
-            .ok_or_else(|| StoreError::Decode("id is null".into()))?,
+        id,
         values,
         custom,
         deleted_at: row.opt_ts("deleted_at")?,
@@ -437,7 +467,7 @@ fn list_select(
     search_terms: &[String],
 ) -> (SelectStatement, bool) {
     let mut q = list_rows(backend, ws, object, viewer, query, search_terms);
-    select_columns(&mut q, object);
+    select_columns(&mut q, object, query.fields.as_deref());
     (q, !search_terms.is_empty())
 }
 
@@ -538,7 +568,7 @@ pub async fn list(
     listing::order(&mut q, &terms, id_desc);
     q.limit(spec.limit);
     let rows = c.fetch_all(&q).await?;
-    listed(c, ws, object, &rows, &terms, spec.relations).await
+    listed(c, ws, object, &rows, &terms, spec).await
 }
 
 /// Decodes listed rows with their sort keys (selected as `_s{i}` by `listing::order`) and,
@@ -549,11 +579,11 @@ async fn listed(
     object: ObjectType,
     rows: &[Row],
     terms: &[SortTerm],
-    with_relations: bool,
+    spec: &ListSpec<'_>,
 ) -> Result<Vec<Listed>, StoreError> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let record = decode_row(object, row)?;
+        let record = decode_fields(object, row, spec.query.fields.as_deref())?;
         let mut keys = Vec::with_capacity(terms.len() + 1);
         for (i, t) in terms.iter().enumerate() {
             keys.push(listing::read_key(row, i, t.kind)?);
@@ -561,7 +591,7 @@ async fn listed(
         keys.push(Json::String(record.id.to_string()));
         out.push(Listed { record, keys });
     }
-    if with_relations {
+    if spec.relations {
         let mut recs: Vec<Record> = out.iter().map(|l| l.record.clone()).collect();
         relations::load(c, ws, &mut recs).await?;
         for (l, rec) in out.iter_mut().zip(recs) {

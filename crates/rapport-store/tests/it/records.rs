@@ -159,6 +159,27 @@ async fn all_ids(
     out
 }
 
+/// The only company a list with `params` shows, as the store decodes it.
+async fn listed_company(
+    c: &mut rapport_store::Conn,
+    ws: WorkspaceId,
+    viewer: &Viewer,
+    params: &[(&str, &str)],
+) -> rapport_core::record::Record {
+    let query = q(ObjectType::Company, params);
+    let spec = ListSpec {
+        query: &query,
+        after: None,
+        limit: 10,
+        relations: false,
+    };
+    let mut got = records::list(c, ws, ObjectType::Company, viewer, &spec)
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 1);
+    got.remove(0).record
+}
+
 #[tokio::test]
 async fn every_kind_of_value_round_trips() {
     for tdb in TestDb::each("record round trip").await {
@@ -230,6 +251,40 @@ async fn every_kind_of_value_round_trips() {
             &Value::Text("open".into()),
             "the schema's default"
         );
+        // A sparse list decodes what it asks for, groups and custom fields included, and
+        // nothing else; the full list decodes everything as `get` does.
+        let viewer = admin_viewer(owner);
+        let sparse = listed_company(
+            &mut c,
+            ws,
+            &viewer,
+            &[("fields", "name,address,annual_revenue")],
+        )
+        .await;
+        let mut names: Vec<&str> = sparse.values.keys().copied().collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "address.city",
+                "address.country",
+                "annual_revenue",
+                "id",
+                "name"
+            ],
+            "{:?}",
+            tdb.backend()
+        );
+        assert_eq!(sparse.get("annual_revenue"), co.get("annual_revenue"));
+        assert!(sparse.custom.is_empty());
+        let with_custom =
+            listed_company(&mut c, ws, &viewer, &[("fields", "name,custom.tier")]).await;
+        assert_eq!(with_custom.custom, co.custom);
+        let full = listed_company(&mut c, ws, &viewer, &[]).await;
+        let mut want = co.values.clone();
+        want.remove("tag_ids"); // a relation, not read without `relations`
+        assert_eq!(full.values, want);
+        assert_eq!(full.custom, co.custom);
     }
 }
 
