@@ -33,6 +33,17 @@ fn person(v: &Json) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
+/// The fields [`describe`] reads a title from: all a page needs to name a record.
+pub fn title_fields(object: ObjectType) -> &'static [&'static str] {
+    match object {
+        ObjectType::Company => &["name"],
+        ObjectType::Contact => &["first_name", "last_name", "emails"],
+        ObjectType::Lead => &["first_name", "last_name", "company_name", "email"],
+        ObjectType::Opportunity => &["name"],
+        ObjectType::Activity => &["subject"],
+    }
+}
+
 /// The title and subtitle of a search hit from the record as the caller sees it.
 pub fn describe(object: ObjectType, v: &Json) -> (String, Option<String>) {
     let primary_email = || {

@@ -42,9 +42,41 @@ pub async fn list_by_stage(
     params: &[(String, String)],
     stages: &[Uuid],
 ) -> AppResult<Vec<StagePage>> {
+    pages_by_stage(app, caller, params, stages, None).await
+}
+
+/// [`list_by_stage`] for a board's cards: each item carries `id` and those of `shown` that
+/// the caller may see. A field hidden from the caller is left out rather than refused, as
+/// a board shows whatever of a card its reader may see; `fields` in `params` is replaced.
+pub async fn cards_by_stage(
+    app: &App,
+    caller: &Caller,
+    params: &[(String, String)],
+    stages: &[Uuid],
+    shown: &[&str],
+) -> AppResult<Vec<StagePage>> {
+    pages_by_stage(app, caller, params, stages, Some(shown)).await
+}
+
+async fn pages_by_stage(
+    app: &App,
+    caller: &Caller,
+    params: &[(String, String)],
+    stages: &[Uuid],
+    shown: Option<&[&str]>,
+) -> AppResult<Vec<StagePage>> {
     let mut c = app.db.read().await?;
     let ctx = RecordContext::load(&mut c, &caller.principal, ObjectType::Opportunity).await?;
-    let q = parse_list(&ctx, params)?;
+    let mut q = parse_list(&ctx, params)?;
+    if let Some(shown) = shown {
+        q.fields = Some(
+            shown
+                .iter()
+                .filter(|f| ctx.visible(f))
+                .map(|f| (*f).to_owned())
+                .collect(),
+        );
+    }
     if q.cursor.is_some() {
         return Err(AppError::BadQuery(QueryError {
             parameter: "cursor".to_owned(),

@@ -6,6 +6,7 @@ mod by_stage;
 mod context;
 pub mod cursor;
 mod references;
+mod titles;
 
 use std::collections::BTreeMap;
 
@@ -22,8 +23,9 @@ use rapport_store::records::{self, ListSpec, NewRecord, Trash};
 use serde_json::{Map, Value as Json, json};
 use uuid::Uuid;
 
-pub use self::by_stage::{StagePage, list_by_stage};
+pub use self::by_stage::{StagePage, cards_by_stage, list_by_stage};
 pub use self::context::{RecordContext, viewer};
+pub use self::titles::titles;
 use crate::error::{AppError, AppResult};
 use crate::record_settings::FieldsForCaller;
 use crate::write::Write;

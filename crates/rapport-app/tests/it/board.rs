@@ -206,6 +206,36 @@ async fn every_column_shows_the_first_page_of_its_stage_list_to_each_caller() {
                     assert_eq!(page.items, items, "{} {who} {q:?}", env.backend());
                     assert_eq!(page.more, more, "{} {who} {q:?}", env.backend());
                 }
+                // Cards carry what the board shows of each item, hidden fields left out
+                // rather than refused (rep1 and rep2 may not see amounts).
+                let shown = ["name", "amount", "close_date", "stage_id"];
+                let cards_got = records::cards_by_stage(&env.app, caller, q, &stages, &shown)
+                    .await
+                    .unwrap_or_else(|e| panic!("{} {who} {q:?}: {e:?}", env.backend()));
+                for (cards, page) in cards_got.iter().zip(&got) {
+                    assert_eq!(cards.stage_id, page.stage_id);
+                    assert_eq!(cards.more, page.more, "{who} {q:?}");
+                    let ids = |items: &[Json]| -> Vec<Json> {
+                        items.iter().map(|i| i["id"].clone()).collect()
+                    };
+                    assert_eq!(ids(&cards.items), ids(&page.items), "{who} {q:?}");
+                    for card in &cards.items {
+                        let mut keys: Vec<&str> = card
+                            .as_object()
+                            .map(|m| m.keys().map(String::as_str).collect())
+                            .unwrap_or_default();
+                        keys.sort_unstable();
+                        let mut want = vec!["id", "name", "stage_id"];
+                        if who != "viewer" {
+                            want.push("close_date");
+                        }
+                        if !who.starts_with("rep") {
+                            want.push("amount");
+                        }
+                        want.sort_unstable();
+                        assert_eq!(keys, want, "{} {who} {q:?}", env.backend());
+                    }
+                }
                 if q == &queries[0] {
                     let all: Vec<&Json> = got.iter().flat_map(|s| &s.items).collect();
                     cards.insert(who, all.len());

@@ -13,6 +13,7 @@ mod overview;
 mod records;
 mod support;
 mod teams;
+mod titles;
 mod tokens;
 mod users;
 mod workspaces;

@@ -28,6 +28,16 @@ use rapport_core::object::ObjectType;
 /// Cards shown per column; the rest are one link away in the filtered list.
 const CARDS_PER_COLUMN: usize = 50;
 
+/// What a card shows (see `card`): all a board reads of each deal.
+const CARD_FIELDS: &[&str] = &[
+    "name",
+    "company_id",
+    "amount",
+    "owner_id",
+    "close_date",
+    "stage_id",
+];
+
 pub struct Card {
     pub id: String,
     pub name: String,
@@ -266,7 +276,7 @@ pub async fn show(s: AppState, page: Page, raw: Option<String>) -> Response {
         let mut p = params.clone();
         p.push(("sort".to_owned(), "-stage_changed_at".to_owned()));
         p.push(("limit".to_owned(), CARDS_PER_COLUMN.to_string()));
-        match records::list_by_stage(&s.app, &caller, &p, &stage_ids).await {
+        match records::cards_by_stage(&s.app, &caller, &p, &stage_ids, CARD_FIELDS).await {
             Ok(pages) => pipeline
                 .stages
                 .iter()

@@ -49,7 +49,8 @@ pub fn user_choices(users: &[User], selected: Option<Uuid>) -> Vec<Choice> {
     list
 }
 
-/// Adds the titles of the records that `fields` of `items` refer to, 100 ids a query.
+/// Adds the titles of the records that `fields` of `items` refer to (a failed read leaves
+/// ids in their place, as for users).
 pub async fn add_references<'a>(
     app: &App,
     caller: &Caller,
@@ -59,16 +60,14 @@ pub async fn add_references<'a>(
     names: &mut Names,
 ) {
     for (target, ids) in show::references(object, fields, items) {
-        for chunk in ids.chunks(100) {
-            let params = vec![
-                ("filter[id][in]".to_owned(), chunk.join(",")),
-                ("limit".to_owned(), "100".to_owned()),
-            ];
-            if let Ok(page) = records::list(app, caller, target, &params).await {
-                for r in &page.items {
-                    names.records.insert(show::id_of(r), show::title(target, r));
+        let ids: Vec<Uuid> = ids.iter().filter_map(|i| Uuid::try_parse(i).ok()).collect();
+        match records::titles(app, caller, target, &ids).await {
+            Ok(found) => {
+                for (id, title) in found {
+                    names.records.insert(id.to_string(), title);
                 }
             }
+            Err(e) => tracing::warn!(error = %e, "reference names could not be read"),
         }
     }
 }
