@@ -148,7 +148,27 @@ fn dataset(bin: &Path, database_url: &str, contacts: u64) -> anyhow::Result<()> 
         "built in {seconds:.1} s ({} records/s)",
         thousands((total as f64 / seconds) as u64)
     );
+    if database_url.starts_with("postgres") {
+        vacuum(database_url);
+    }
     Ok(())
+}
+
+/// A freshly loaded PostgreSQL table has no visibility map until (auto)vacuum reaches it,
+/// so every index-only scan still visits the heap (board totals: 6.5 ms instead of 2.7 ms).
+/// A server in use is vacuumed by autovacuum, which some machines run with it off; the
+/// bench measures the steady state, so it vacuums once here, as autovacuum would have.
+fn vacuum(database_url: &str) {
+    let done = std::process::Command::new("psql")
+        .args([database_url, "-qc", "VACUUM (ANALYZE)"])
+        // Not the owner of the system catalogues: each skipped one is a warning.
+        .env("PGOPTIONS", "-c client_min_messages=error")
+        .status();
+    match done {
+        Ok(s) if s.success() => println!("vacuumed and analyzed (the state autovacuum keeps)"),
+        Ok(s) => println!("warning: VACUUM (ANALYZE) failed ({s}); run it before measuring"),
+        Err(e) => println!("warning: psql not found ({e}); run VACUUM (ANALYZE) before measuring"),
+    }
 }
 
 /// `rapport import` of `n` generated contacts (a header, six columns, unique e-mails) into
