@@ -224,6 +224,48 @@ pub(crate) fn after(
     id_descending: bool,
     after: &[Json],
 ) -> Result<Condition, StoreError> {
+    after_condition(terms, id_descending, after, true)
+}
+
+/// The rows after a cursor, in two parts that each let an index seek instead of scanning
+/// from its start, when the first key is nullable and the cursor's value of it is not:
+/// rows whose first key is set and sorts after the cursor (bounded by that value, so the
+/// index starts there), then every row whose first key is NULL (all sort last, in either
+/// direction). As one condition, `key > v OR key IS NULL OR …` has no range for an index:
+/// a deep page of "my contacts by last name" filtered the whole index up to the cursor
+/// (13 ms at page 150 of 100,000 on PostgreSQL). `None` when the single condition of
+/// [`after`] has a range already.
+pub(crate) fn after_in_parts(
+    terms: &[SortTerm],
+    id_descending: bool,
+    after: &[Json],
+) -> Result<Option<(Condition, Condition)>, StoreError> {
+    let Some((first, value)) = terms.first().zip(after.first()) else {
+        return Ok(None);
+    };
+    if !first.nullable || value.is_null() {
+        return Ok(None);
+    }
+    let bound = bind(first.kind, value).ok_or(StoreError::Cursor)?;
+    let from = if first.descending {
+        first.expr.clone().lte(bound)
+    } else {
+        first.expr.clone().gte(bound)
+    };
+    let set = Condition::all()
+        .add(from)
+        .add(after_condition(terms, id_descending, after, false)?);
+    let unset = Condition::all().add(first.expr.clone().is_null());
+    Ok(Some((set, unset)))
+}
+
+/// [`after`], with or without the first key's NULL rows (`first_nulls`).
+fn after_condition(
+    terms: &[SortTerm],
+    id_descending: bool,
+    after: &[Json],
+    first_nulls: bool,
+) -> Result<Condition, StoreError> {
     let bad = || StoreError::Cursor;
     if after.len() != terms.len() + 1 {
         return Err(bad());
@@ -234,7 +276,7 @@ pub(crate) fn after(
     } else {
         Condition::all().add(col("id").gt(last_id))
     };
-    for (t, v) in terms.iter().zip(after).rev() {
+    for (i, (t, v)) in terms.iter().zip(after).enumerate().rev() {
         if v.is_null() {
             if !t.nullable {
                 return Err(bad());
@@ -249,7 +291,7 @@ pub(crate) fn after(
                 t.expr.clone().gt(value.clone())
             };
             let mut any = Condition::any().add(beyond);
-            if t.nullable {
+            if t.nullable && (i > 0 || first_nulls) {
                 any = any.add(t.expr.clone().is_null());
             }
             any = any.add(Condition::all().add(t.expr.clone().eq(value)).add(cond));

@@ -562,12 +562,32 @@ pub async fn list(
     let backend = c.backend();
     let (mut q, _) = list_select(backend, ws, object, viewer, spec.query, &terms_text);
     let (terms, id_desc) = plan(backend, object, spec.query);
-    if let Some(after) = spec.after {
-        q.cond_where(listing::after(&terms, id_desc, after)?);
-    }
-    listing::order(&mut q, &terms, id_desc);
-    q.limit(spec.limit);
-    let rows = c.fetch_all(&q).await?;
+    let page = |mut q: SelectStatement, limit: u64| {
+        listing::order(&mut q, &terms, id_desc);
+        q.limit(limit);
+        q
+    };
+    let rows = match spec.after {
+        Some(after) => match listing::after_in_parts(&terms, id_desc, after)? {
+            // Rows with the first key set come first; NULLs only once they run out.
+            Some((set, unset)) => {
+                let mut first = q.clone();
+                first.cond_where(set);
+                let mut rows = c.fetch_all(&page(first, spec.limit)).await?;
+                let short = spec.limit.saturating_sub(rows.len() as u64);
+                if short > 0 {
+                    q.cond_where(unset);
+                    rows.extend(c.fetch_all(&page(q, short)).await?);
+                }
+                rows
+            }
+            None => {
+                q.cond_where(listing::after(&terms, id_desc, after)?);
+                c.fetch_all(&page(q, spec.limit)).await?
+            }
+        },
+        None => c.fetch_all(&page(q, spec.limit)).await?,
+    };
     listed(c, ws, object, &rows, &terms, spec).await
 }
 
