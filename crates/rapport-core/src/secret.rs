@@ -120,6 +120,40 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
+/// The CSRF token as one response carries it: a fresh random `pad`, then the token's bytes
+/// XOR the pad, base64url. The session's token never appears as such in a page, so no two
+/// pages carry the same secret bytes: a compressed page that holds a constant secret beside
+/// text an attacker chose leaks the secret through its size (BREACH). A token that is not
+/// one of ours is returned as is, which no check accepts masked.
+pub fn mask_csrf(token: &str, pad: [u8; SECRET_BYTES]) -> String {
+    let Ok(raw) = URL_SAFE_NO_PAD.decode(token) else {
+        return token.to_owned();
+    };
+    let mut out = Vec::with_capacity(2 * raw.len());
+    out.extend_from_slice(&pad[..raw.len().min(SECRET_BYTES)]);
+    out.extend(raw.iter().zip(pad).map(|(b, p)| b ^ p));
+    URL_SAFE_NO_PAD.encode(out)
+}
+
+/// Whether a submitted CSRF token is the session's `token`: masked by [`mask_csrf`] (pages)
+/// or as issued (API clients send the one the session endpoint returned). Constant-time in
+/// the secret's bytes.
+pub fn csrf_matches(sent: &str, token: &str) -> bool {
+    if sent.len() == token.len() {
+        return constant_time_eq(sent.as_bytes(), token.as_bytes());
+    }
+    let (Ok(masked), Ok(raw)) = (URL_SAFE_NO_PAD.decode(sent), URL_SAFE_NO_PAD.decode(token))
+    else {
+        return false;
+    };
+    if raw.is_empty() || masked.len() != 2 * raw.len() {
+        return false;
+    }
+    let (pad, body) = masked.split_at(raw.len());
+    let unmasked: Vec<u8> = body.iter().zip(pad).map(|(b, p)| b ^ p).collect();
+    constant_time_eq(&unmasked, &raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +161,47 @@ mod tests {
 
     fn ws() -> WorkspaceId {
         WorkspaceId::from_uuid(Uuid::from_u128(42))
+    }
+
+    #[test]
+    fn a_masked_csrf_token_matches_only_its_own_token() {
+        let token = csrf_token([9; SECRET_BYTES]);
+        let other = csrf_token([8; SECRET_BYTES]);
+        let masked = mask_csrf(&token, [200; SECRET_BYTES]);
+        assert_ne!(masked, token);
+        assert!(!masked.contains(&token));
+        let cases: &[(&str, &str, bool)] = &[
+            (&masked, &token, true),
+            (&token, &token, true),
+            (&masked, &other, false),
+            (&other, &token, false),
+            ("", &token, false),
+            (&masked[1..], &token, false),
+            (&masked[..43], &token, false),
+            ("!!not base64!!", &token, false),
+            (&mask_csrf(&other, [200; SECRET_BYTES]), &token, false),
+        ];
+        for (sent, expected, want) in cases {
+            assert_eq!(csrf_matches(sent, expected), *want, "{sent} vs {expected}");
+        }
+        // An unmasked token of ours padded with zeros is itself, doubled: still only ours.
+        assert!(csrf_matches(&mask_csrf(&token, [0; SECRET_BYTES]), &token));
+    }
+
+    proptest! {
+        #[test]
+        fn masking_round_trips_and_never_repeats_across_pads(
+            secret in any::<[u8; SECRET_BYTES]>(),
+            pad_a in any::<[u8; SECRET_BYTES]>(),
+            pad_b in any::<[u8; SECRET_BYTES]>(),
+        ) {
+            let token = csrf_token(secret);
+            let a = mask_csrf(&token, pad_a);
+            let b = mask_csrf(&token, pad_b);
+            prop_assert!(csrf_matches(&a, &token));
+            prop_assert!(csrf_matches(&b, &token));
+            prop_assert_eq!(a == b, pad_a == pad_b);
+        }
     }
 
     #[test]

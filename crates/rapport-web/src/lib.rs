@@ -18,7 +18,9 @@ pub mod ui;
 use axum::Router;
 use axum::http::HeaderName;
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -41,7 +43,12 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
-        .layer(axum::middleware::from_fn(metrics::record));
+        .layer(axum::middleware::from_fn(metrics::record))
+        // A board is ~460 KB of HTML and ~30 KB gzipped; most deployments have no proxy to
+        // compress for them. The fastest level costs a millisecond or two on such a page.
+        // Pages carry their CSRF token masked afresh each time, so compressing them leaks
+        // no secret through their size (BREACH; see `mask_csrf`).
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
     for (name, value) in middleware::security_headers(config.secure_cookies) {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use rapport_app::auth::{self, LoginInput, SessionAuth};
 use rapport_app::users;
 use rapport_app::{Caller, RequestMeta};
-use rapport_core::secret::constant_time_eq;
+use rapport_core::secret::csrf_matches;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -123,7 +123,7 @@ pub fn require_csrf(headers: &HeaderMap, session: &SessionAuth) -> Result<(), Pr
         .get(CSRF_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
+    if csrf_matches(sent, &session.csrf_token) {
         Ok(())
     } else {
         Err(Problem {

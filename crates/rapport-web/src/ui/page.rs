@@ -9,7 +9,7 @@ use rapport_app::auth::{self, SessionAuth};
 use rapport_app::model::User;
 use rapport_app::{AppError, Caller, RequestMeta, users};
 use rapport_core::locale::Locale;
-use rapport_core::secret::constant_time_eq;
+use rapport_core::secret::{csrf_matches, mask_csrf};
 
 use super::assets;
 use super::i18n::{Tr, negotiate};
@@ -46,7 +46,7 @@ impl Page {
             tr: self.tr,
             title,
             nav,
-            csrf: self.auth.csrf_token.clone(),
+            csrf: masked_csrf(&self.auth.csrf_token),
             user_name: Some(self.user.display_name.clone()),
             admin: self.auth.principal.role == rapport_core::Role::Admin,
             css: assets::url("app.css"),
@@ -75,8 +75,18 @@ impl Page {
             .map(|(_, v)| v.as_str())
             .or_else(|| headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))
             .unwrap_or_default();
-        (!constant_time_eq(sent.as_bytes(), self.auth.csrf_token.as_bytes()))
+        (!csrf_matches(sent, &self.auth.csrf_token))
             .then(|| error_page(self.tr, StatusCode::FORBIDDEN, "error-csrf", None))
+    }
+}
+
+/// The session's CSRF token masked afresh for one page (see `mask_csrf`): pages are sent
+/// compressed, and a constant secret in them would leak through their size.
+fn masked_csrf(token: &str) -> String {
+    match rapport_app::secrets::random_secret() {
+        Ok(pad) => mask_csrf(token, pad),
+        // Logged where it failed; the page still works, only without the mask.
+        Err(_) => token.to_owned(),
     }
 }
 

@@ -214,6 +214,56 @@ async fn every_state_changing_form_needs_the_sessions_token_and_the_same_origin(
 }
 
 #[tokio::test]
+async fn pages_carry_the_token_masked_afresh_and_go_out_compressed() {
+    for s in Server::each("ui csrf mask").await {
+        s.workspace("acme").await;
+        let b = Browser::signed_in(&s, "admin@acme.example.com").await;
+        let one = b.get("/companies").await;
+        let two = b.get("/companies").await;
+        let (t1, t2) = (
+            attr(&one.text, "data-csrf=\"").unwrap(),
+            attr(&two.text, "data-csrf=\"").unwrap(),
+        );
+        // No two pages carry the same secret bytes, so a compressed page cannot leak it.
+        assert_ne!(t1, t2);
+        assert!(
+            !two.text.contains(&b.csrf),
+            "the first page's token reappeared"
+        );
+        for (i, t) in [t1, t2].into_iter().enumerate() {
+            let name = format!("Masked {i}");
+            let ok = b.post("/companies", &[("_csrf", t), ("name", &name)]).await;
+            assert_eq!(ok.status.as_u16(), 303, "{}", ok.text);
+        }
+        // A masked token with one character changed is no token.
+        let mut tampered = t2.to_owned();
+        let last = if tampered.ends_with('A') { "B" } else { "A" };
+        tampered.replace_range(tampered.len() - 1.., last);
+        let refused = b
+            .post("/companies", &[("_csrf", &tampered), ("name", "Forged")])
+            .await;
+        assert_eq!(refused.status.as_u16(), 403);
+
+        let plain = b.get("/companies").await;
+        let gzipped = b
+            .with(s.get("/companies"))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await;
+        assert_eq!(gzipped.status.as_u16(), 200);
+        assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+        assert_eq!(plain.header("content-encoding"), None);
+        // The gzip magic (1f 8b), not the page's text.
+        assert!(
+            gzipped.text.starts_with('\u{1f}'),
+            "{}",
+            &gzipped.text[..20]
+        );
+        assert!(plain.text.contains("</html>") && !gzipped.text.contains("</html>"));
+    }
+}
+
+#[tokio::test]
 async fn a_company_a_contact_and_a_logged_call_show_on_the_record_pages() {
     for s in Server::each("ui journey").await {
         s.workspace("acme").await;
