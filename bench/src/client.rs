@@ -23,11 +23,12 @@ impl Client {
         Self::connect_with(addr, format!("Authorization: Bearer {token}")).await
     }
 
-    /// A browser-like client: the session cookie instead of a token.
+    /// A browser-like client: the session cookie instead of a token, and gzip accepted as
+    /// every browser does, so that page figures include the server's compression.
     pub async fn connect_with_cookie(addr: &str, cookie: &str) -> anyhow::Result<Client> {
         Self::connect_with(
             addr,
-            format!("Cookie: {cookie}\r\nSec-Fetch-Site: same-origin"),
+            format!("Cookie: {cookie}\r\nSec-Fetch-Site: same-origin\r\nAccept-Encoding: gzip"),
         )
         .await
     }
