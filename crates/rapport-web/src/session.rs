@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use rapport_app::auth::{self, LoginInput, SessionAuth};
 use rapport_app::users;
 use rapport_app::{Caller, RequestMeta};
-use rapport_core::secret::csrf_matches;
+use rapport_core::secret::{csrf_matches, mask_csrf};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -117,6 +117,12 @@ impl FromRequestParts<AppState> for SessionCaller {
     }
 }
 
+/// The session's CSRF token masked afresh for one response: responses are compressed, and a
+/// constant secret in them would leak through their size (BREACH; see `mask_csrf`).
+pub(crate) fn masked_csrf(token: &str) -> Result<String, rapport_app::AppError> {
+    rapport_app::secrets::random_secret().map(|pad| mask_csrf(token, pad))
+}
+
 /// Refuses a state-changing session request without this session's CSRF token.
 pub fn require_csrf(headers: &HeaderMap, session: &SessionAuth) -> Result<(), Problem> {
     let sent = headers
@@ -143,7 +149,7 @@ async fn session_body(state: &AppState, session: &SessionCaller) -> ApiResult<Se
     Ok(SessionDto {
         user: user.into(),
         workspace: workspace_dto(ws),
-        csrf_token: session.auth.csrf_token.clone(),
+        csrf_token: masked_csrf(&session.auth.csrf_token)?,
     })
 }
 

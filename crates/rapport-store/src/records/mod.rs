@@ -18,7 +18,9 @@ use rapport_core::query::ListQuery;
 use rapport_core::record::{self, Record};
 use rapport_core::value::Value;
 use rapport_core::{Id, TeamId, Timestamp, UserId, WorkspaceId};
-use sea_query::{Alias, Expr, ExprTrait, IntoTableRef, Query, SelectStatement};
+use sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, IntoTableRef, Query, SelectStatement, UnionType,
+};
 use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
@@ -569,17 +571,29 @@ pub async fn list(
     };
     let rows = match spec.after {
         Some(after) => match listing::after_in_parts(&terms, id_desc, after)? {
-            // Rows with the first key set come first; NULLs only once they run out.
+            // Rows with the first key set come first, then NULLs: each part seeks in its
+            // index and stops at the page size, and one statement reads both from the same
+            // snapshot (two could return a row twice whose key was cleared in between).
             Some((set, unset)) => {
-                let mut first = q.clone();
-                first.cond_where(set);
-                let mut rows = c.fetch_all(&page(first, spec.limit)).await?;
-                let short = spec.limit.saturating_sub(rows.len() as u64);
-                if short > 0 {
-                    q.cond_where(unset);
-                    rows.extend(c.fetch_all(&page(q, short)).await?);
-                }
-                rows
+                let arm = |cond: sea_query::Condition| {
+                    let mut part = q.clone();
+                    part.cond_where(cond);
+                    // ORDER BY and LIMIT bind to the whole UNION unless each arm is a
+                    // subquery of its own.
+                    Query::select()
+                        .column(Asterisk)
+                        .from_subquery(page(part, spec.limit), Alias::new("arm"))
+                        .to_owned()
+                };
+                let mut both = arm(set);
+                both.union(UnionType::All, arm(unset));
+                let mut outer = Query::select()
+                    .column(Asterisk)
+                    .from_subquery(both, Alias::new("u"))
+                    .to_owned();
+                listing::order_selected(&mut outer, &Alias::new("u"), &terms, id_desc);
+                outer.limit(spec.limit);
+                c.fetch_all(&outer).await?
             }
             None => {
                 q.cond_where(listing::after(&terms, id_desc, after)?);

@@ -9,12 +9,12 @@ use rapport_app::auth::{self, SessionAuth};
 use rapport_app::model::User;
 use rapport_app::{AppError, Caller, RequestMeta, users};
 use rapport_core::locale::Locale;
-use rapport_core::secret::{csrf_matches, mask_csrf};
+use rapport_core::secret::csrf_matches;
 
 use super::assets;
 use super::i18n::{Tr, negotiate};
 use crate::extract::request_meta;
-use crate::session::{CSRF_HEADER, cookie_value};
+use crate::session::{CSRF_HEADER, cookie_value, masked_csrf};
 use crate::state::AppState;
 
 /// The form field that carries the session's CSRF token.
@@ -46,7 +46,9 @@ impl Page {
             tr: self.tr,
             title,
             nav,
-            csrf: masked_csrf(&self.auth.csrf_token),
+            // Never the bare token (see `masked_csrf`). Should the random source fail (it is
+            // logged), the page shows and its forms are refused until it works again.
+            csrf: masked_csrf(&self.auth.csrf_token).unwrap_or_default(),
             user_name: Some(self.user.display_name.clone()),
             admin: self.auth.principal.role == rapport_core::Role::Admin,
             css: assets::url("app.css"),
@@ -77,16 +79,6 @@ impl Page {
             .unwrap_or_default();
         (!csrf_matches(sent, &self.auth.csrf_token))
             .then(|| error_page(self.tr, StatusCode::FORBIDDEN, "error-csrf", None))
-    }
-}
-
-/// The session's CSRF token masked afresh for one page (see `mask_csrf`): pages are sent
-/// compressed, and a constant secret in them would leak through their size.
-fn masked_csrf(token: &str) -> String {
-    match rapport_app::secrets::random_secret() {
-        Ok(pad) => mask_csrf(token, pad),
-        // Logged where it failed; the page still works, only without the mask.
-        Err(_) => token.to_owned(),
     }
 }
 
