@@ -51,6 +51,17 @@ enum Command {
         #[arg(long, default_value_t = 1_000)]
         samples: usize,
     },
+    /// Only the API create row, at each number of clients given: where the write path tops
+    /// out, to see what a change to it does without running every row.
+    Creates {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, value_delimiter = ',', default_value = "1,2,4,8,16")]
+        clients: Vec<usize>,
+        /// Creates in all, per client count.
+        #[arg(long, default_value_t = 2_000)]
+        total: usize,
+    },
 }
 
 #[tokio::main]
@@ -76,6 +87,11 @@ async fn main() -> anyhow::Result<()> {
             database_url,
             samples,
         } => run(&cli.rapport, &database_url, samples).await,
+        Command::Creates {
+            database_url,
+            clients,
+            total,
+        } => creates_only(&cli.rapport, &database_url, &clients, total).await,
         Command::Analytics { .. } => Ok(()),
     }
 }
@@ -293,6 +309,46 @@ async fn timed(
     let v = c.json(method, path, body).await?;
     lat.push(t.elapsed());
     Ok(v)
+}
+
+/// `creates` at several client counts against a server of its own.
+async fn creates_only(
+    bin: &Path,
+    database_url: &str,
+    clients: &[usize],
+    total: usize,
+) -> anyhow::Result<()> {
+    println!("machine: {}", machine::describe());
+    let token = bench_token(bin, database_url)?;
+    let server = Server::start(bin, database_url).await?;
+    for &n in clients {
+        let n = n.max(1);
+        let rate = creates(&server.addr, &token, n, (total / n).max(1)).await?;
+        println!("{n:>3} clients: {}/s", thousands(rate as u64));
+    }
+    Ok(())
+}
+
+/// A fresh API token of the demo admin.
+fn bench_token(bin: &Path, database_url: &str) -> anyhow::Result<String> {
+    let token_json = rapport(
+        bin,
+        database_url,
+        &[
+            "token",
+            "create",
+            "--email",
+            "admin@rapport.test",
+            "--name",
+            "bench",
+            "--json",
+        ],
+    )?;
+    let token: Value = serde_json::from_str(&token_json)?;
+    Ok(token["token"]
+        .as_str()
+        .context("the token command printed no token")?
+        .to_owned())
 }
 
 async fn creates(addr: &str, token: &str, clients: usize, each: usize) -> anyhow::Result<f64> {
@@ -532,24 +588,7 @@ async fn run(bin: &Path, database_url: &str, samples: usize) -> anyhow::Result<(
         &["user", "set-password", "--email", "admin@rapport.test"],
         &format!("{PAGE_PASSWORD}\n"),
     )?;
-    let token_json = rapport(
-        bin,
-        database_url,
-        &[
-            "token",
-            "create",
-            "--email",
-            "admin@rapport.test",
-            "--name",
-            "bench",
-            "--json",
-        ],
-    )?;
-    let token: Value = serde_json::from_str(&token_json)?;
-    let token = token["token"]
-        .as_str()
-        .context("the token command printed no token")?
-        .to_owned();
+    let token = bench_token(bin, database_url)?;
 
     let server = Server::start(bin, database_url).await?;
     let addr = server.addr.clone();
