@@ -44,7 +44,7 @@ impl Role {
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -65,6 +65,14 @@ impl FromStr for Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_role_fills_the_width_a_table_gives_it() {
+        // The CLI's user list aligns its columns with `{:<10}`.
+        assert_eq!(format!("[{:<10}]", Role::Rep), "[rep       ]");
+        assert_eq!(format!("[{:>7}]", Role::Admin), "[  admin]");
+        assert_eq!(Role::ReadOnly.to_string(), "read_only");
+    }
 
     #[test]
     fn grant_table() {
