@@ -48,6 +48,7 @@ const SQLITE: &[Migration] = migrations!("sqlite":
     (9, "home_and_board_indexes", "0009_home_and_board_indexes.sql"),
     (10, "exchange_rates", "0010_exchange_rates.sql"),
     (11, "amount_desc_index", "0011_amount_desc_index.sql"),
+    (12, "stage_sums_cover_shares", "0012_stage_sums_cover_shares.sql"),
 );
 const POSTGRES: &[Migration] = migrations!("postgres":
     (1, "foundation", "0001_foundation.sql"),
@@ -61,6 +62,7 @@ const POSTGRES: &[Migration] = migrations!("postgres":
     (9, "home_and_board_indexes", "0009_home_and_board_indexes.sql"),
     (10, "exchange_rates", "0010_exchange_rates.sql"),
     (11, "amount_desc_index", "0011_amount_desc_index.sql"),
+    (12, "stage_sums_cover_shares", "0012_stage_sums_cover_shares.sql"),
 );
 
 pub fn embedded(backend: Backend) -> &'static [Migration] {

@@ -193,7 +193,7 @@ fn migrate_check_reports_pending_work_and_succeeds_once_applied() {
     );
     assert!(
         cli.ok(&["migrate"], "")
-            .contains("applied migrations [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]")
+            .contains("applied migrations [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]")
     );
     assert!(
         cli.ok(&["migrate", "--check"], "")
