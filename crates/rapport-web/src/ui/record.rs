@@ -153,20 +153,28 @@ async fn resolve_references(
     errors
 }
 
-/// Shows reference fields of a stored record by name in its form.
+/// Shows reference fields of a stored record by name in its form (one read per kind of
+/// record referred to; an id the reader may not read stays an id).
 async fn named_references(app: &App, caller: &Caller, object: ObjectType, record: &mut Json) {
-    for f in catalogue::all_fields(object) {
-        let Kind::Ref(target) = f.kind else { continue };
-        let Some(id) = record
-            .get(f.name)
-            .and_then(Json::as_str)
-            .and_then(|s| Uuid::try_parse(s).ok())
-        else {
+    let fields = catalogue::all_fields(object).filter(|f| matches!(f.kind, Kind::Ref(_)));
+    let one = std::slice::from_ref(&*record);
+    for (target, ids) in show::references(object, fields.map(|f| f.name), one) {
+        let ids: Vec<Uuid> = ids.iter().filter_map(|i| Uuid::try_parse(i).ok()).collect();
+        let Ok(titles) = records::titles(app, caller, target, &ids).await else {
             continue;
         };
-        if let Ok(r) = records::get(app, caller, target, id, None).await {
-            let title = show::title(target, &r.json);
-            if let Some(slot) = record.get_mut(f.name) {
+        for f in catalogue::all_fields(object) {
+            if f.kind != Kind::Ref(target) {
+                continue;
+            }
+            let title = record
+                .get(f.name)
+                .and_then(Json::as_str)
+                .and_then(|s| Uuid::try_parse(s).ok())
+                .and_then(|id| titles.get(&id));
+            if let Some(title) = title.cloned()
+                && let Some(slot) = record.get_mut(f.name)
+            {
                 *slot = json!(title);
             }
         }

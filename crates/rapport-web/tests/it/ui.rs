@@ -291,6 +291,14 @@ async fn a_company_a_contact_and_a_logged_call_show_on_the_record_pages() {
             .await;
         assert_eq!(res.status.as_u16(), 303, "{}", res.text);
         let contact = location(&res).to_owned();
+        // Its edit form shows the company by name again, as it was typed.
+        let form = b.get(&format!("{contact}/edit")).await;
+        assert_eq!(
+            attr(&form.text, "name=\"company_id\" type=\"text\" value=\""),
+            Some("Kowalski &#38; Sons"),
+            "{}",
+            form.text
+        );
         let res = b
             .submit(
                 &format!("{contact}/activities"),
