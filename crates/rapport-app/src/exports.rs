@@ -110,7 +110,7 @@ pub async fn export_csv(
 
     let relations = cols
         .iter()
-        .any(|c| matches!(c, Col::Field(f) if matches!(f.kind, Kind::Tags | Kind::Links | Kind::Roles(_))));
+        .any(|c| matches!(c, Col::Field(f) if f.kind.is_relation()));
     let mut after: Option<Vec<Json>> = None;
     let mut count: u64 = 0;
     loop {

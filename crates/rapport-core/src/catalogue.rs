@@ -63,6 +63,14 @@ pub enum Kind {
     Roles(ObjectType),
 }
 
+impl Kind {
+    /// Kept in a table of its own (tag assignments, activity links, role links) rather
+    /// than in the record's row: read and written apart from the other fields.
+    pub fn is_relation(&self) -> bool {
+        matches!(self, Kind::Tags | Kind::Links | Kind::Roles(_))
+    }
+}
+
 /// Who may set a field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {

@@ -2,7 +2,7 @@
 //! with one record context and one statement for every column instead of a list call (and
 //! its context, query and relation lookups) per stage.
 
-use rapport_core::catalogue::{self, Kind};
+use rapport_core::catalogue;
 use rapport_core::object::ObjectType;
 use rapport_core::query::QueryError;
 use rapport_store::records::{self, ListSpec};
@@ -17,7 +17,7 @@ use crate::{App, Caller, PageRequest};
 /// so left out of them rather than shown empty.
 fn relation_fields() -> impl Iterator<Item = &'static str> {
     catalogue::all_fields(ObjectType::Opportunity)
-        .filter(|f| matches!(f.kind, Kind::Tags | Kind::Links | Kind::Roles(_)))
+        .filter(|f| f.kind.is_relation())
         .map(|f| f.name)
 }
 

@@ -48,7 +48,7 @@ pub(crate) fn column_name(field: &Field) -> Cow<'static, str> {
 pub(crate) fn storage(field: &Field) -> Storage {
     let column = column_name(field).into_owned();
     match field.kind {
-        Kind::Tags | Kind::Links | Kind::Roles(_) => Storage::Relation,
+        k if k.is_relation() => Storage::Relation,
         Kind::Money => Storage::Money {
             minor: format!("{column}_minor"),
             currency: format!("{column}_currency"),
@@ -152,7 +152,7 @@ pub(crate) fn decode(field: &Field, row: &Row) -> Result<Value, StoreError> {
     // By kind rather than through `storage`, which builds every column name it returns.
     let c = column_name(field);
     Ok(match field.kind {
-        Kind::Tags | Kind::Links | Kind::Roles(_) => Value::Null,
+        k if k.is_relation() => Value::Null,
         Kind::Money => {
             let minor = row.opt_i64(&format!("{c}_minor"))?;
             let currency = row.opt_string(&format!("{c}_currency"))?;
@@ -194,6 +194,5 @@ pub(crate) fn never_null(object: ObjectType, field: &Field) -> bool {
 
 /// Every catalogue field of `object` that lives in its table.
 pub(crate) fn stored_fields(object: ObjectType) -> impl Iterator<Item = &'static Field> {
-    catalogue::all_fields(object)
-        .filter(|f| !matches!(f.kind, Kind::Tags | Kind::Links | Kind::Roles(_)))
+    catalogue::all_fields(object).filter(|f| !f.kind.is_relation())
 }

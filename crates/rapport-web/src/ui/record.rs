@@ -153,30 +153,31 @@ async fn resolve_references(
     errors
 }
 
-/// Shows reference fields of a stored record by name in its form (one read per kind of
-/// record referred to; an id the reader may not read stays an id).
+/// Shows reference fields of a stored record by name in its form (an id the reader may not
+/// read stays an id).
 async fn named_references(app: &App, caller: &Caller, object: ObjectType, record: &mut Json) {
-    let fields = catalogue::all_fields(object).filter(|f| matches!(f.kind, Kind::Ref(_)));
-    let one = std::slice::from_ref(&*record);
-    for (target, ids) in show::references(object, fields.map(|f| f.name), one) {
-        let ids: Vec<Uuid> = ids.iter().filter_map(|i| Uuid::try_parse(i).ok()).collect();
-        let Ok(titles) = records::titles(app, caller, target, &ids).await else {
-            continue;
-        };
-        for f in catalogue::all_fields(object) {
-            if f.kind != Kind::Ref(target) {
-                continue;
-            }
-            let title = record
-                .get(f.name)
-                .and_then(Json::as_str)
-                .and_then(|s| Uuid::try_parse(s).ok())
-                .and_then(|id| titles.get(&id));
-            if let Some(title) = title.cloned()
-                && let Some(slot) = record.get_mut(f.name)
-            {
-                *slot = json!(title);
-            }
+    let refs: Vec<&str> = catalogue::all_fields(object)
+        .filter(|f| matches!(f.kind, Kind::Ref(_)))
+        .map(|f| f.name)
+        .collect();
+    let mut names = Names::default();
+    super::names::add_references(
+        app,
+        caller,
+        object,
+        refs.iter().copied(),
+        std::slice::from_ref(&*record),
+        &mut names,
+    )
+    .await;
+    for f in refs {
+        let title = record
+            .get(f)
+            .and_then(Json::as_str)
+            .and_then(|id| names.records.get(id))
+            .cloned();
+        if let (Some(title), Some(slot)) = (title, record.get_mut(f)) {
+            *slot = json!(title);
         }
     }
 }
